@@ -108,7 +108,8 @@ bool SameValue(Side side, Field field, std::string_view a, std::string_view b) {
   if (!x.object_id.empty() && !y.object_id.empty()) return x.object_id == y.object_id;
   if (!x.upn.empty() && !y.upn.empty()) return x.upn == y.upn;
   if (!x.email.empty() && !y.email.empty()) return x.email == y.email;
-  return x.name == y.name && x.upn == y.upn && x.email == y.email && x.object_id == y.object_id;
+  return EqualsIgnoreCase(x.name, y.name) && x.upn == y.upn && x.email == y.email &&
+         x.object_id == y.object_id;
 }
 
 FieldValues CanonicalDefender(const DefenderIncident& d, const std::string& rendered_description) {

@@ -1,0 +1,28 @@
+// The pure three-way reconciler (spec §5-7). No I/O, no clock, no logging: the same input always
+// gives the same plan, and the plan of a state that has settled is empty.
+#pragma once
+
+#include <vector>
+
+#include "xdrsync/reconcile/plan.h"
+
+namespace xdrsync::reconcile {
+
+Plan Reconcile(const Input& input);
+
+// The rendered twin description of a Defender incident (the Defender-side value of the
+// description field): its alerts when known.
+std::string DefenderDescription(const domain::DefenderIncident& d);
+// Canonical values of an observed Defender incident, description rendered.
+domain::FieldValues DefenderValues(const domain::DefenderIncident& d);
+
+// After a confirmed write: the bases of the written fields move to what the response shows, with
+// the response's stamp, flagged as our own write.
+std::vector<BaseUpdate> BasesAfterDefenderWrite(const DefenderWrite& w, const domain::DefenderIncident& response);
+std::vector<BaseUpdate> BasesAfterSentinelWrite(const std::string& defender_id, const std::set<Field>& fields,
+                                                const domain::SentinelIncident& response);
+// After a twin is created: every field's base on both sides (Defender as observed at planning).
+std::vector<BaseUpdate> BasesAfterCreate(const domain::DefenderIncident& defender,
+                                         const domain::SentinelIncident& created);
+
+}  // namespace xdrsync::reconcile

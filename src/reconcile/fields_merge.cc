@@ -1,0 +1,257 @@
+// The three-way merge per field (spec §5): each side against its own base, in its own values.
+#include <algorithm>
+#include <cstdlib>
+
+#include "planner.h"
+#include "xdrsync/domain/comments.h"
+#include "xdrsync/reconcile/reconciler.h"
+
+namespace xdrsync::reconcile {
+
+using domain::DefenderIncident;
+using domain::FieldValues;
+using domain::SentinelIncident;
+
+namespace {
+
+domain::VersionStamp DStamp(const DefenderIncident& d) { return {d.last_update, ""}; }
+domain::VersionStamp SStamp(const SentinelIncident& s) { return {s.last_modified, s.etag}; }
+
+// A side counts as changed when its observation is newer than the base and differs from it.
+bool Changed(Side side, Field f, const std::optional<FieldBase>& base, const domain::VersionStamp& stamp,
+             const std::string& value) {
+  if (!base) return false;
+  return domain::IsNewer(stamp, base->stamp) && !domain::SameValue(side, f, value, base->value);
+}
+
+BaseUpdate Move(const std::string& key, Side side, Field f, const std::string& value,
+                const domain::VersionStamp& stamp) {
+  return {key, side, f, {value, stamp, false}};
+}
+
+}  // namespace
+
+void Planner::MergeFields(const PairState& pair, const DefenderIncident& d, const SentinelIncident& s,
+                          PendingWrites& w) {
+  const FieldValues dv = DefenderValues(d);
+  const FieldValues sv = domain::CanonicalSentinel(s);
+  for (Field f : domain::kAllFields) {
+    if (policy_.direction(f) == Direction::kNone) continue;
+    if (f == Field::kTags) {
+      MergeTags(pair, d, s, dv, sv, w);
+    } else {
+      MergeField(f, pair, d, s, dv, sv, w);
+    }
+  }
+}
+
+void Planner::MergeField(Field f, const PairState& pair, const DefenderIncident& d, const SentinelIncident& s,
+                         const FieldValues& dv, const FieldValues& sv, PendingWrites& w) {
+  const Direction dir = policy_.direction(f);
+  const auto& bd = pair.defender[f];
+  const auto& bs = pair.sentinel[f];
+  const std::string& key = pair.defender_id;
+  if (!bd || !bs) {
+    // No base (a pair found rather than created, or a rebuilt state): agreement becomes the base;
+    // a disagreement is journaled for an operator, never overwritten (Unison's rule).
+    if (!domain::Agree(f, dv[f], sv[f], policy_.mapping)) {
+      plan_.conflicts.push_back({key, s.name, f, dv[f], sv[f], d.last_update, s.last_modified,
+                                 d.last_modified_by, s.last_modified_by, "no-base", policy_.conflict(f),
+                                 "journal-only"});
+    }
+    plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
+    plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
+    return;
+  }
+  const bool changed_d = Allows(dir, Side::kDefender) && Changed(Side::kDefender, f, bd, DStamp(d), dv[f]);
+  const bool changed_s = Allows(dir, Side::kSentinel) && Changed(Side::kSentinel, f, bs, SStamp(s), sv[f]);
+  if (!changed_d && !changed_s) return;
+  if (changed_d && !changed_s) {
+    PropagateToSentinel(f, key, d, dv, sv, "defender changed", w);
+    return;
+  }
+  if (changed_s && !changed_d) {
+    PropagateToDefender(f, key, s, d, dv, sv, "sentinel changed", w);
+    return;
+  }
+  if (domain::Agree(f, dv[f], sv[f], policy_.mapping)) {
+    // Both changed to the same thing: a false conflict, nothing to write.
+    plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
+    plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
+    return;
+  }
+  const ConflictPolicy cp = policy_.conflict(f);
+  Conflict c{key, s.name, f, dv[f], sv[f], d.last_update, s.last_modified, d.last_modified_by,
+             s.last_modified_by, "both-changed", cp, ""};
+  if (cp == ConflictPolicy::kManual) {
+    c.decision = "manual";
+    plan_.conflicts.push_back(c);
+    w.manual_conflict = true;
+    return;
+  }
+  Side winner = cp == ConflictPolicy::kDefenderWins   ? Side::kDefender
+                : cp == ConflictPolicy::kSentinelWins ? Side::kSentinel
+                                                      : NewestSide(d, s, pair);
+  c.decision = std::string(domain::SideName(winner));
+  plan_.conflicts.push_back(c);
+  const std::string cause = "conflict: " + std::string(ConflictPolicyName(cp)) + " -> " + c.decision;
+  if (winner == Side::kDefender) {
+    PropagateToSentinel(f, key, d, dv, sv, cause, w);
+  } else {
+    PropagateToDefender(f, key, s, d, dv, sv, cause, w);
+  }
+}
+
+Side Planner::NewestSide(const DefenderIncident& d, const SentinelIncident& s, const PairState& pair) const {
+  // A stamp our own write produced says nothing about when the analyst acted: a tie.
+  auto own = [](const SideBases& bases, const domain::VersionStamp& stamp) {
+    return std::any_of(bases.fields.begin(), bases.fields.end(), [&](const std::optional<FieldBase>& b) {
+      return b && b->own_write && b->stamp.time == stamp.time;
+    });
+  };
+  if (own(pair.defender, DStamp(d)) || own(pair.sentinel, SStamp(s))) return policy_.tie_side;
+  const int64_t dt = d.last_update.ticks() - in_.observed.defender_clock_offset;
+  const int64_t st = s.last_modified.ticks() - in_.observed.sentinel_clock_offset;
+  const int64_t gap = policy_.newest_min_gap_seconds * Timestamp::kTicksPerSecond;
+  if (std::llabs(dt - st) < gap) return policy_.tie_side;
+  return dt > st ? Side::kDefender : Side::kSentinel;
+}
+
+bool Planner::PropagateToSentinel(Field f, const std::string& key, const DefenderIncident& d, const FieldValues& dv,
+                                  const FieldValues& sv, const std::string& cause, PendingWrites& w) {
+  const auto mapped = domain::MapToSentinel(f, dv[f], policy_.mapping);
+  if (!mapped) {
+    plan_.notices.push_back({key, "defender " + std::string(domain::FieldName(f)) + " value '" + dv[f] +
+                                      "' has no Sentinel equivalent; not propagated"});
+    return false;
+  }
+  if (!mapped->note.empty()) plan_.notices.push_back({key, mapped->note});
+  const SentinelIncident& s = *w.sentinel;
+  if (domain::SameValue(Side::kSentinel, f, mapped->value, sv[f])) {
+    plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
+    plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
+    return false;
+  }
+  FieldValues values = domain::CanonicalSentinel(*w.sentinel);
+  values[f] = mapped->value;
+  *w.sentinel = domain::SentinelWithFields(*w.sentinel, values, {f});
+  w.sentinel_fields.insert(f);
+  w.sentinel_changes.push_back({f, sv[f], mapped->value, cause});
+  w.on_sentinel_confirm.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
+  return true;
+}
+
+bool Planner::PropagateToDefender(Field f, const std::string& key, const SentinelIncident& s,
+                                  const DefenderIncident& d, const FieldValues& dv, const FieldValues& sv,
+                                  const std::string& cause, PendingWrites& w) {
+  auto mapped = domain::MapToDefender(f, sv[f], dv[f], policy_.mapping);
+  if (!mapped) {
+    plan_.notices.push_back({key, "sentinel " + std::string(domain::FieldName(f)) + " value '" + sv[f] +
+                                      "' has no Defender equivalent; not propagated"});
+    return false;
+  }
+  if (!mapped->note.empty()) plan_.notices.push_back({key, mapped->note});
+  if (f == Field::kStatus && mapped->value == "inProgress" && policy_.defender_refuses_in_progress) {
+    mapped->value = "active";  // this tenant refused inProgress once; Active is the nearest it takes
+  }
+  if (domain::SameValue(Side::kDefender, f, mapped->value, dv[f])) {
+    plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
+    plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
+    return false;
+  }
+  if (f == Field::kClosingComment && policy_.defender_refuses_resolving_comment) {
+    // The tenant refuses resolvingComment: the closing comment travels as an incident comment.
+    CommentWrite c;
+    c.defender_id = key;
+    c.target = Side::kDefender;
+    c.target_incident = d.id;
+    c.uuid = domain::OwnCommentUuid(Link(), "closing", s.name + "/" + sv[f]);
+    c.text = domain::Marker(c.uuid) + " Closing comment from Sentinel:\n" + sv[f];
+    c.purpose = "closing-comment";
+    if (!PlannedMarkers(Side::kDefender, d.id).insert(c.uuid).second) return false;
+    c.on_confirm.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
+    plan_.comments.push_back(c);
+    return true;
+  }
+  w.defender_values[f] = mapped->value;
+  w.defender_fields.insert(f);
+  w.defender_expected[f] = dv[f];
+  w.defender_changes.push_back({f, dv[f], mapped->value, cause});
+  w.on_defender_confirm.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
+  return true;
+}
+
+void Planner::MergeTags(const PairState& pair, const DefenderIncident& d, const SentinelIncident& s,
+                        const FieldValues& dv, const FieldValues& sv, PendingWrites& w) {
+  const Field f = Field::kTags;
+  const Direction dir = policy_.direction(f);
+  const std::string& key = pair.defender_id;
+  const auto& bd = pair.defender[f];
+  const auto& bs = pair.sentinel[f];
+  std::set<std::string> d_all = domain::DecodeSet(dv[f]);
+  std::set<std::string> d_reserved, d_now;
+  for (const auto& t : d_all) (domain::IsReservedLabel(t) ? d_reserved : d_now).insert(t);
+  const std::set<std::string> s_now = domain::DecodeSet(sv[f]);
+  if (!bd || !bs) {
+    if (d_now != s_now) {
+      plan_.conflicts.push_back({key, s.name, f, dv[f], sv[f], d.last_update, s.last_modified, d.last_modified_by,
+                                 s.last_modified_by, "no-base", policy_.conflict(f), "journal-only"});
+    }
+    plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
+    plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
+    return;
+  }
+  std::set<std::string> base_d, base_s;
+  for (const auto& t : domain::DecodeSet(bd->value)) {
+    if (!domain::IsReservedLabel(t)) base_d.insert(t);
+  }
+  base_s = domain::DecodeSet(bs->value);
+  // A stale observation (a list page behind our own write) counts as unchanged.
+  const std::set<std::string> d_eff =
+      (Allows(dir, Side::kDefender) && domain::IsNewer(DStamp(d), bd->stamp)) ? d_now : base_d;
+  const std::set<std::string> s_eff =
+      (Allows(dir, Side::kSentinel) && domain::IsNewer(SStamp(s), bs->stamp)) ? s_now : base_s;
+  std::set<std::string> result = base_d;
+  for (const auto& t : d_eff) result.insert(t);
+  for (const auto& t : s_eff) {
+    if (!base_s.count(t)) result.insert(t);
+  }
+  for (const auto& t : base_d) {
+    if (!d_eff.count(t)) result.erase(t);
+  }
+  for (const auto& t : base_s) {
+    if (!s_eff.count(t)) result.erase(t);
+  }
+  const bool write_d = Allows(dir, Side::kSentinel) && result != d_now;
+  const bool write_s = Allows(dir, Side::kDefender) && result != s_now;
+  const bool d_moved = !domain::SameValue(Side::kDefender, f, dv[f], bd->value);
+  const bool s_moved = !domain::SameValue(Side::kSentinel, f, sv[f], bs->value);
+  if (!write_d && !write_s) {
+    if (d_moved || s_moved) {
+      if (result == d_now && result == s_now) {
+        plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
+        plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
+      }
+    }
+    return;
+  }
+  if (write_s) {
+    FieldValues values = domain::CanonicalSentinel(*w.sentinel);
+    values[f] = domain::EncodeSet(result);
+    *w.sentinel = domain::SentinelWithFields(*w.sentinel, values, {f});
+    w.sentinel_fields.insert(f);
+    w.sentinel_changes.push_back({f, sv[f], values[f], "tags merged"});
+    if (!write_d) w.on_sentinel_confirm.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
+  }
+  if (write_d) {
+    std::set<std::string> full = result;
+    full.insert(d_reserved.begin(), d_reserved.end());  // customTags PATCH replaces the whole array
+    w.defender_values[f] = domain::EncodeSet(full);
+    w.defender_fields.insert(f);
+    w.defender_expected[f] = dv[f];
+    w.defender_changes.push_back({f, dv[f], w.defender_values[f], "tags merged"});
+    if (!write_s) w.on_defender_confirm.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
+  }
+}
+
+}  // namespace xdrsync::reconcile
