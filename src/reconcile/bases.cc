@@ -11,16 +11,18 @@ std::vector<BaseUpdate> BasesAfterDefenderWrite(const DefenderWrite& w, const do
   std::vector<BaseUpdate> out = w.on_confirm;
   const domain::FieldValues dv = DefenderValues(response);
   for (Field f : w.fields) {
+    if (w.hold_base.count(f)) continue;
     out.push_back({w.defender_id, Side::kDefender, f, {dv[f], {response.last_update, ""}, true}});
   }
   return out;
 }
 
-std::vector<BaseUpdate> BasesAfterSentinelWrite(const std::string& defender_id, const std::set<Field>& fields,
-                                                const domain::SentinelIncident& response) {
-  std::vector<BaseUpdate> out;
+std::vector<BaseUpdate> BasesAfterSentinelWrite(const SentinelWrite& w, const domain::SentinelIncident& response) {
+  std::vector<BaseUpdate> out = w.on_confirm;
   const domain::FieldValues sv = domain::CanonicalSentinel(response);
-  for (Field f : fields) {
+  const std::string& defender_id = w.defender_id;
+  for (Field f : w.fields) {
+    if (w.hold_base.count(f)) continue;
     out.push_back({defender_id, Side::kSentinel, f, {sv[f], {response.last_modified, response.etag}, true}});
   }
   return out;

@@ -183,58 +183,53 @@ bool Planner::PropagateToDefender(Field f, const std::string& key, const Sentine
 
 void Planner::MergeTags(const PairState& pair, const DefenderIncident& d, const SentinelIncident& s,
                         const FieldValues& dv, const FieldValues& sv, PendingWrites& w) {
+  // Tags are one vocabulary on both sides (minus the labels xdrsync owns), so they merge as sets
+  // against one common base: the last set both sides were seen to hold.
   const Field f = Field::kTags;
   const Direction dir = policy_.direction(f);
   const std::string& key = pair.defender_id;
   const auto& bd = pair.defender[f];
   const auto& bs = pair.sentinel[f];
-  std::set<std::string> d_all = domain::DecodeSet(dv[f]);
   std::set<std::string> d_reserved, d_now;
-  for (const auto& t : d_all) (domain::IsReservedLabel(t) ? d_reserved : d_now).insert(t);
+  for (const auto& t : domain::DecodeSet(dv[f])) (domain::IsReservedLabel(t) ? d_reserved : d_now).insert(t);
   const std::set<std::string> s_now = domain::DecodeSet(sv[f]);
-  if (!bd || !bs) {
+  std::set<std::string> base;
+  if (bd && bs) {
+    for (const auto& t : domain::DecodeSet(bs->value)) {
+      if (domain::DecodeSet(bd->value).count(t)) base.insert(t);
+    }
+  } else {
     if (d_now != s_now) {
       plan_.conflicts.push_back({key, s.name, f, dv[f], sv[f], d.last_update, s.last_modified, d.last_modified_by,
                                  s.last_modified_by, "no-base", policy_.conflict(f), "journal-only"});
     }
-    plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
-    plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
-    return;
+    for (const auto& t : d_now) {
+      if (s_now.count(t)) base.insert(t);
+    }
   }
-  std::set<std::string> base_d, base_s;
-  for (const auto& t : domain::DecodeSet(bd->value)) {
-    if (!domain::IsReservedLabel(t)) base_d.insert(t);
-  }
-  base_s = domain::DecodeSet(bs->value);
   // A stale observation (a list page behind our own write) counts as unchanged.
-  const std::set<std::string> d_eff =
-      (Allows(dir, Side::kDefender) && domain::IsNewer(DStamp(d), bd->stamp)) ? d_now : base_d;
-  const std::set<std::string> s_eff =
-      (Allows(dir, Side::kSentinel) && domain::IsNewer(SStamp(s), bs->stamp)) ? s_now : base_s;
-  std::set<std::string> result = base_d;
+  const bool d_fresh = !bd || domain::IsNewer(DStamp(d), bd->stamp);
+  const bool s_fresh = !bs || domain::IsNewer(SStamp(s), bs->stamp);
+  const std::set<std::string> d_eff = (Allows(dir, Side::kDefender) && d_fresh) ? d_now : base;
+  const std::set<std::string> s_eff = (Allows(dir, Side::kSentinel) && s_fresh) ? s_now : base;
+  std::set<std::string> result = base;
   for (const auto& t : d_eff) result.insert(t);
-  for (const auto& t : s_eff) {
-    if (!base_s.count(t)) result.insert(t);
-  }
-  for (const auto& t : base_d) {
-    if (!d_eff.count(t)) result.erase(t);
-  }
-  for (const auto& t : base_s) {
-    if (!s_eff.count(t)) result.erase(t);
+  for (const auto& t : s_eff) result.insert(t);
+  for (const auto& t : base) {
+    if (!d_eff.count(t) || !s_eff.count(t)) result.erase(t);
   }
   const bool write_d = Allows(dir, Side::kSentinel) && result != d_now;
   const bool write_s = Allows(dir, Side::kDefender) && result != s_now;
-  const bool d_moved = !domain::SameValue(Side::kDefender, f, dv[f], bd->value);
-  const bool s_moved = !domain::SameValue(Side::kSentinel, f, sv[f], bs->value);
   if (!write_d && !write_s) {
-    if (d_moved || s_moved) {
-      if (result == d_now && result == s_now) {
-        plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
-        plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
-      }
+    // Both hold the merged set: the common base catches up once, then nothing moves.
+    const std::set<std::string> base_s = bs ? domain::DecodeSet(bs->value) : std::set<std::string>{};
+    if (result == d_now && result == s_now && (!bd || base_s != result || base != result)) {
+      plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
+      plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
     }
     return;
   }
+  w.hold_tags_base = write_d && write_s;
   if (write_s) {
     FieldValues values = domain::CanonicalSentinel(*w.sentinel);
     values[f] = domain::EncodeSet(result);

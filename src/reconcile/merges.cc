@@ -5,6 +5,7 @@
 #include "planner.h"
 #include "xdrsync/core/uuid.h"
 #include "xdrsync/domain/comments.h"
+#include "xdrsync/reconcile/reconciler.h"
 
 namespace xdrsync::reconcile {
 
@@ -107,6 +108,19 @@ void Planner::HandleRedirect(const DefenderIncident& a) {
                                  policy_.conflict(f), "journal-only"});
     }
     Flush(*pair, a, *a_twin, w);
+  }
+  // Defender-side edits of A captured in the cycle of the redirect: A is hidden in Defender now,
+  // so they are journaled rather than lost silently.
+  const domain::FieldValues dv = DefenderValues(a);
+  for (Field f : domain::kAllFields) {
+    const auto& base = pair->defender[f];
+    if (f == Field::kStatus || f == Field::kTags || f == Field::kDescription || !base ||
+        !domain::IsNewer({a.last_update, ""}, base->stamp) ||
+        domain::SameValue(Side::kDefender, f, dv[f], base->value)) {
+      continue;
+    }
+    plan_.conflicts.push_back({a.id, pair->sentinel_id, f, dv[f], "", a.last_update, Timestamp(),
+                               a.last_modified_by, "", "merged-source", policy_.conflict(f), "journal-only"});
   }
   CarryComments(*survivor, &a, a_twin, a.id);
   PairState tomb = *pair;

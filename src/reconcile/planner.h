@@ -23,6 +23,7 @@ struct PendingWrites {
   std::map<Field, std::string> defender_expected;
   std::vector<FieldChange> defender_changes;
   std::vector<BaseUpdate> on_sentinel_confirm, on_defender_confirm;
+  bool hold_tags_base = false;
   bool manual_conflict = false;
 };
 

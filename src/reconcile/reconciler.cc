@@ -80,6 +80,8 @@ Plan Planner::Run() {
 void Planner::VisitDefender(const DefenderIncident& d) {
   if (handled_.count(d.id)) return;
   const PairState* pair = FindPair(d.id);
+  // Tombstones are visited from the pair side (VisitPairWithoutDefender).
+  if (pair != nullptr && pair->kind != PairKind::kActive) return;
   if (d.status.value == domain::DStatus::kRedirected) {
     HandleRedirect(d);
     return;
@@ -88,7 +90,6 @@ void Planner::VisitDefender(const DefenderIncident& d) {
     PairOrCreate(d);
     return;
   }
-  if (pair->kind != PairKind::kActive) return;  // tombstones: handled without the Defender side
   handled_.insert(d.id);
   if (in_.observed.sentinel_missing.count(pair->sentinel_id)) {
     VisitPairWithoutDefender(*pair);
@@ -177,12 +178,18 @@ void Planner::CreateTwin(const DefenderIncident& d, const std::string& cause) {
   if (d.alerts && domain::WantsOverflowLabel(d.alerts->size(), false)) {
     domain::SetReservedLabel(c.incident, domain::kLabelOverflow, true);
   }
-  plan_.creations.push_back(c);
   PairState pair;
   pair.defender_id = d.id;
   pair.sentinel_id = c.twin_id;
   plan_.pairs.push_back({pair, true, cause});
   pairs_[d.id] = pair;
+  // The new twin's comments and alert table go in the same plan, after the creation itself.
+  PendingWrites w;
+  w.sentinel = c.incident;
+  CopyComments(pair, d, c.incident, w);
+  AlertDigest(pair, d, c.incident, w);
+  for (const auto& label : w.labels_added) domain::SetReservedLabel(c.incident, label, true);
+  plan_.creations.push_back(std::move(c));
 }
 
 void Planner::SyncPair(const PairState& pair, const DefenderIncident& d, const SentinelIncident& s) {
@@ -213,6 +220,7 @@ void Planner::Flush(const PairState& pair, const DefenderIncident& d, const Sent
     sw.changes = w.sentinel_changes;
     // Source-side bases move when the write they caused is confirmed.
     sw.on_confirm = w.on_sentinel_confirm;
+    if (w.hold_tags_base) sw.hold_base.insert(Field::kTags);
     plan_.sentinel_writes.push_back(std::move(sw));
   }
   if (!w.defender_fields.empty()) {
@@ -223,6 +231,7 @@ void Planner::Flush(const PairState& pair, const DefenderIncident& d, const Sent
     dw.expected = w.defender_expected;
     dw.changes = w.defender_changes;
     dw.on_confirm = w.on_defender_confirm;
+    if (w.hold_tags_base) dw.hold_base.insert(Field::kTags);
     plan_.defender_writes.push_back(std::move(dw));
   }
 }

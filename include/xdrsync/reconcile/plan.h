@@ -92,6 +92,9 @@ struct DefenderWrite {
   std::vector<FieldChange> changes;
   // Base moves of the other side that this write completes (the source of the change).
   std::vector<BaseUpdate> on_confirm;
+  // Written fields whose base stays put on confirm: tags written to both sides at once keep their
+  // common base until both are seen to hold the merged set.
+  std::set<Field> hold_base;
 };
 
 struct SentinelWrite {
@@ -102,6 +105,7 @@ struct SentinelWrite {
   std::vector<std::string> labels_added, labels_removed;  // xdrsync-owned labels
   std::vector<FieldChange> changes;
   std::vector<BaseUpdate> on_confirm;
+  std::set<Field> hold_base;  // as DefenderWrite::hold_base
 };
 
 struct TwinCreate {

@@ -17,10 +17,9 @@ std::string DefenderDescription(const domain::DefenderIncident& d);
 domain::FieldValues DefenderValues(const domain::DefenderIncident& d);
 
 // After a confirmed write: the bases of the written fields move to what the response shows, with
-// the response's stamp, flagged as our own write.
+// the response's stamp, flagged as our own write; plus the write's on_confirm moves.
 std::vector<BaseUpdate> BasesAfterDefenderWrite(const DefenderWrite& w, const domain::DefenderIncident& response);
-std::vector<BaseUpdate> BasesAfterSentinelWrite(const std::string& defender_id, const std::set<Field>& fields,
-                                                const domain::SentinelIncident& response);
+std::vector<BaseUpdate> BasesAfterSentinelWrite(const SentinelWrite& w, const domain::SentinelIncident& response);
 // After a twin is created: every field's base on both sides (Defender as observed at planning).
 std::vector<BaseUpdate> BasesAfterCreate(const domain::DefenderIncident& defender,
                                          const domain::SentinelIncident& created);

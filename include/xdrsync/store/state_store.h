@@ -1,0 +1,114 @@
+// The state store: what xdrsync remembers between cycles and across crashes (spec §5-10), in the
+// engine's terms. Every mutating call is one transaction: it happens wholly or not at all, and an
+// ok Status means it is durable. A failed call (full disk, read-only file, constraint) returns a
+// Status naming the state file and the operation, and leaves the previous state intact.
+//
+// Thread safety: an implementation may be called from several threads; calls are serialised.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xdrsync/core/status.h"
+#include "xdrsync/core/timestamp.h"
+#include "xdrsync/store/records.h"
+
+namespace xdrsync::store {
+
+// Everything one reconcile step decided, recorded in one transaction together with the writes
+// it implies (the outbox), so a crash can never leave a decision without its intents or the
+// reverse.
+struct Decision {
+  std::vector<Pair> pairs{};  // upserts of whole pair rows
+  std::vector<BaseMove> bases{};
+  std::vector<ObservedSnapshot> observed{};
+  std::vector<OutboxEntry> outbox{};  // new rows; `id`, `attempts` and `last_error` are ignored
+  std::vector<Conflict> conflicts{};  // journaled unless the same conflict is already open
+  std::vector<AuditEntry> audit{};
+  std::vector<AlertChange> alerts{};
+  std::vector<CommentCopy> comment_copies{};
+  std::vector<QuarantineChange> quarantine{};
+  std::vector<LinkMetaChange> link_meta{};
+  std::vector<DigestMark> digests{};
+  std::vector<WatermarkAdvance> watermarks{};  // applied last; never move a watermark backwards
+};
+
+struct AuditQuery {
+  std::optional<std::string> link{};
+  std::optional<std::string> incident_id{};  // matches the Defender or the Sentinel id
+  int64_t limit = 100;
+};
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+
+  // Writes. The new outbox rows are then found through DueWrites.
+  virtual Status RecordDecision(const Decision& d) = 0;
+  // The write `outbox_id` succeeded: delete its row, move the bases of exactly the written fields,
+  // log the audit rows and the comment provenance. NotFound if the row is gone (already confirmed).
+  virtual Status ConfirmWrite(int64_t outbox_id, const std::vector<BaseMove>& bases,
+                              const std::vector<AuditEntry>& audit,
+                              const std::vector<CommentCopy>& provenance) = 0;
+  // The write failed and will be retried at `next_attempt`: attempts + 1, last error kept.
+  virtual Status FailWrite(int64_t outbox_id, std::string error, Timestamp next_attempt) = 0;
+  // Give up on a write: the row leaves the outbox and its pair's target-side incident is
+  // quarantined with the error and the attempts made, so it no longer stalls its link.
+  virtual Status DeadLetter(int64_t outbox_id, std::string error, Timestamp now) = 0;
+  virtual Status AdvanceWatermark(const std::string& link, Side side, Timestamp t) = 0;
+  virtual Status ResolveConflict(int64_t conflict_id, Timestamp at, std::string resolution) = 0;
+  virtual Status Quarantine(const QuarantineEntry& e) = 0;
+  virtual Status ClearQuarantine(const std::string& link, Side side, const std::string& incident_id,
+                                 const std::string& field) = 0;
+  virtual Status SetLinkMeta(const std::string& link, const std::string& key,
+                             std::optional<std::string> value) = 0;
+
+  // Pairs.
+  virtual Result<std::vector<Pair>> Pairs(const std::string& link) = 0;
+  virtual Result<std::optional<Pair>> PairByDefenderId(const std::string& link,
+                                                       const std::string& defender_id) = 0;
+  virtual Result<std::optional<Pair>> PairBySentinelId(const std::string& link,
+                                                       const std::string& sentinel_id) = 0;
+  virtual Result<PairBases> Bases(const PairKey& pair) = 0;
+  virtual Result<std::optional<ObservedSnapshot>> Observed(const PairKey& pair, Side side) = 0;
+  virtual Result<std::optional<DigestMark>> Digest(const PairKey& pair) = 0;
+
+  // Outbox: rows with next_attempt <= now, by next_attempt then id (decision order).
+  virtual Result<std::vector<OutboxEntry>> DueWrites(Timestamp now, int64_t limit) = 0;
+  virtual Result<int64_t> OutboxDepth(const std::optional<std::string>& link) = 0;
+
+  // Watermark of a link's side; nullopt before the first capture.
+  virtual Result<std::optional<Timestamp>> Watermark(const std::string& link, Side side) = 0;
+
+  // Journals, newest first.
+  virtual Result<std::vector<Conflict>> OpenConflicts(const std::optional<std::string>& link) = 0;
+  virtual Result<std::vector<AuditEntry>> AuditLog(const AuditQuery& q) = 0;
+  virtual Result<std::vector<QuarantineEntry>> Quarantined(
+      const std::optional<std::string>& link) = 0;
+
+  // Alert membership, by creation time then id; and which incident holds an alert (move detection).
+  virtual Result<std::vector<AlertRecord>> Alerts(const std::string& link,
+                                                  const std::string& incident_id) = 0;
+  virtual Result<std::optional<std::string>> IncidentOfAlert(const std::string& link,
+                                                             const std::string& alert_id) = 0;
+
+  // Was canonical source comment `source_comment_id` already copied to `pair` on `target`?
+  // Returns the copy's comment id.
+  virtual Result<std::optional<std::string>> CopiedComment(
+      const PairKey& pair, Side target, const std::string& source_comment_id) = 0;
+
+  virtual Result<std::optional<std::string>> LinkMeta(const std::string& link,
+                                                      const std::string& key) = 0;
+
+  // SQLite's integrity check; a DataLoss Status lists what it found.
+  virtual Status IntegrityCheck() = 0;
+};
+
+// Opens (creating if needed) and migrates the state database at `path`. Refuses a database
+// written by a newer xdrsync, a read-only file, and anything that is not a state database.
+Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& path);
+
+}  // namespace xdrsync::store

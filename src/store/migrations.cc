@@ -1,0 +1,221 @@
+#include "store/migrations.h"
+
+#include <array>
+#include <string>
+
+namespace xdrsync::store {
+namespace {
+
+// Version 1: the state of spec §5-10. Timestamps are INTEGER ticks (100 ns since the Unix epoch).
+// Pairs are keyed by (link, Defender id); the CHECKs keep stored enums readable by ParseX.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE pairs (
+  link TEXT NOT NULL,
+  defender_id TEXT NOT NULL,
+  sentinel_id TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL CHECK (state IN
+    ('active', 'merged', 'deleted-in-sentinel', 'source-gone', 'create-pending')),
+  redirect_target TEXT NOT NULL DEFAULT '',
+  way TEXT NOT NULL CHECK (way IN ('arm', 'defender-alert', 'link')),
+  marker TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  CHECK (link <> '' AND defender_id <> ''),
+  CHECK ((state = 'merged') = (redirect_target <> '')),
+  PRIMARY KEY (link, defender_id)
+) WITHOUT ROWID;
+-- Two pairs sharing one twin would make every write ping-pong between them.
+CREATE UNIQUE INDEX pairs_by_sentinel ON pairs (link, sentinel_id) WHERE sentinel_id <> '';
+
+CREATE TABLE bases (
+  link TEXT NOT NULL,
+  defender_id TEXT NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('defender', 'sentinel')),
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  stamp_time INTEGER NOT NULL,
+  stamp_etag TEXT NOT NULL,
+  own_write INTEGER NOT NULL CHECK (own_write IN (0, 1)),
+  PRIMARY KEY (link, defender_id, side, field),
+  FOREIGN KEY (link, defender_id) REFERENCES pairs (link, defender_id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE observed (
+  link TEXT NOT NULL,
+  defender_id TEXT NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('defender', 'sentinel')),
+  vals BLOB NOT NULL,
+  stamp_time INTEGER NOT NULL,
+  stamp_etag TEXT NOT NULL,
+  observed_at INTEGER NOT NULL,
+  PRIMARY KEY (link, defender_id, side),
+  FOREIGN KEY (link, defender_id) REFERENCES pairs (link, defender_id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+-- AUTOINCREMENT: a confirmation for an old id must never hit a newer row that reused it.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  link TEXT NOT NULL,
+  defender_id TEXT NOT NULL,
+  target TEXT NOT NULL CHECK (target IN ('defender', 'sentinel')),
+  kind TEXT NOT NULL CHECK (kind <> ''),
+  payload TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  FOREIGN KEY (link, defender_id) REFERENCES pairs (link, defender_id) ON DELETE CASCADE
+);
+CREATE INDEX outbox_by_pair ON outbox (link, defender_id);
+
+CREATE TABLE conflicts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  link TEXT NOT NULL,
+  defender_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  defender_value TEXT NOT NULL,
+  sentinel_value TEXT NOT NULL,
+  defender_time INTEGER NOT NULL,
+  sentinel_time INTEGER NOT NULL,
+  defender_modified_by TEXT NOT NULL,
+  sentinel_modified_by TEXT NOT NULL,
+  policy TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  resolved_at INTEGER,
+  resolution TEXT NOT NULL DEFAULT ''
+);
+-- The same open conflict seen again next cycle is not a new journal entry.
+CREATE UNIQUE INDEX conflicts_open
+  ON conflicts (link, defender_id, field, defender_value, sentinel_value) WHERE resolved_at IS NULL;
+
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  link TEXT NOT NULL,
+  defender_id TEXT NOT NULL,
+  sentinel_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('defender-to-sentinel', 'sentinel-to-defender')),
+  old_value TEXT NOT NULL,
+  new_value TEXT NOT NULL,
+  cause TEXT NOT NULL
+);
+CREATE INDEX audit_by_defender ON audit (defender_id, time);
+CREATE INDEX audit_by_sentinel ON audit (sentinel_id, time);
+
+CREATE TABLE alerts (
+  link TEXT NOT NULL,
+  alert_id TEXT NOT NULL,
+  incident_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  status TEXT NOT NULL,
+  service_source TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  web_link TEXT NOT NULL,
+  PRIMARY KEY (link, alert_id)
+) WITHOUT ROWID;
+CREATE INDEX alerts_by_incident ON alerts (link, incident_id, created);
+
+CREATE TABLE comment_copies (
+  link TEXT NOT NULL,
+  defender_id TEXT NOT NULL,
+  target TEXT NOT NULL CHECK (target IN ('defender', 'sentinel')),
+  source_comment_id TEXT NOT NULL,
+  target_comment_id TEXT NOT NULL,
+  copied_at INTEGER NOT NULL,
+  PRIMARY KEY (link, defender_id, target, source_comment_id),
+  FOREIGN KEY (link, defender_id) REFERENCES pairs (link, defender_id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE quarantine (
+  link TEXT NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('defender', 'sentinel')),
+  incident_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  error TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  since INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  PRIMARY KEY (link, side, incident_id, field)
+) WITHOUT ROWID;
+
+CREATE TABLE watermarks (
+  link TEXT NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('defender', 'sentinel')),
+  time INTEGER NOT NULL,
+  PRIMARY KEY (link, side)
+) WITHOUT ROWID;
+
+CREATE TABLE link_meta (
+  link TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (link, key)
+) WITHOUT ROWID;
+)sql";
+
+// Version 2: the alert digest of each twin (spec §7: rewrite only when its hash changes, at most
+// once per interval), and an index for the outbox runner's "what is due" scan.
+constexpr const char* kV2 = R"sql(
+ALTER TABLE pairs ADD COLUMN digest_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE pairs ADD COLUMN digest_written INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_due ON outbox (next_attempt, id);
+)sql";
+
+constexpr std::array<const char*, kSchemaVersion> kSteps = {kV1, kV2};
+
+Status RefuseForeign(Db& db) {
+  auto objects = db.Query<int64_t>("migrate", "SELECT count(*) FROM sqlite_schema",
+                                   [](Statement& st) -> Result<int64_t> { return st.Int(0); });
+  if (!objects.ok()) return objects.status();
+  if (!objects->empty() && objects->front() > 0) {
+    return db.Fail(
+        Code::kFailedPrecondition, "migrate",
+        "the file holds tables but no xdrsync schema version; it is not a state database");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int> SchemaVersion(Db& db) {
+  auto v = db.Query<int64_t>("read schema version", "PRAGMA user_version",
+                             [](Statement& st) -> Result<int64_t> { return st.Int(0); });
+  if (!v.ok()) return v.status();
+  return v->empty() ? 0 : static_cast<int>(v->front());
+}
+
+Status Migrate(Db& db, int target) {
+  auto current = SchemaVersion(db);
+  if (!current.ok()) return current.status();
+  if (*current > kSchemaVersion) {
+    return db.Fail(Code::kFailedPrecondition, "migrate",
+                   "the database has schema version " + std::to_string(*current) +
+                       ", newer than this xdrsync understands (" + std::to_string(kSchemaVersion) +
+                       "); run a newer xdrsync or restore a state file it wrote");
+  }
+  if (*current == 0) {
+    Status s = RefuseForeign(db);
+    if (!s.ok()) return s;
+  }
+  for (int version = *current + 1; version <= target; ++version) {
+    std::string op = "migrate to schema version " + std::to_string(version);
+    auto txn = Transaction::Begin(db, op);
+    if (!txn.ok()) return txn.status();
+    // Another process may have migrated while we waited for the write lock.
+    auto now = SchemaVersion(db);
+    if (!now.ok()) return now.status();
+    if (*now >= version) continue;
+    std::string script = kSteps[static_cast<size_t>(version - 1)];
+    script += "\nPRAGMA user_version = " + std::to_string(version) + ";";
+    Status s = db.ExecScript(op, script);
+    if (!s.ok()) return s;
+    s = txn->Commit();
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace xdrsync::store

@@ -1,0 +1,224 @@
+#include "store/sqlite_state_store.h"
+
+#include <sqlite3.h>
+
+#include "store/rows.h"
+
+namespace xdrsync::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+template <typename T, typename Fn>
+Status ForEach(Db& db, std::string_view op, const std::vector<T>& items, Fn fn) {
+  for (const T& item : items) {
+    Status s = fn(db, op, item);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// The per-connection settings (spec deps §3): journal_mode persists in the file, the rest must be
+// set at every open.
+Status Configure(Db& db, const SqliteOptions& options) {
+  sqlite3_busy_timeout(db.raw(), kBusyTimeoutMs);
+  if (sqlite3_db_readonly(db.raw(), "main") == 1) {
+    return db.Fail(Code::kPermissionDenied, "open",
+                   "the state file is read-only; xdrsync must be able to write it");
+  }
+  auto mode =
+      db.Query<std::string>("open: set WAL", "PRAGMA journal_mode = WAL",
+                            [](Statement& st) -> Result<std::string> { return st.Text(0); });
+  if (!mode.ok()) return mode.status();
+  std::string got = mode->empty() ? "" : mode->front();
+  if (got != "wal" && got != "memory") {
+    return db.Fail(Code::kFailedPrecondition, "open",
+                   "could not switch to WAL (journal mode is '" + got + "')");
+  }
+  std::string pragmas = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+  if (options.max_page_count > 0) {
+    pragmas += "PRAGMA max_page_count = " + std::to_string(options.max_page_count) + ";";
+  }
+  return db.ExecScript("open: configure", pragmas);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStateStore>> SqliteStateStore::Open(const std::string& path,
+                                                                 const SqliteOptions& options) {
+  if (options.schema_version < 1 || options.schema_version > kSchemaVersion) {
+    return InvalidArgument("state store " + path + ": open: no schema version " +
+                           std::to_string(options.schema_version));
+  }
+  auto db = Db::Open(path);
+  if (!db.ok()) return db.status();
+  Status s = Configure(*db, options);
+  if (!s.ok()) return s;
+  s = Migrate(*db, options.schema_version);
+  if (!s.ok()) return s;
+  return std::unique_ptr<SqliteStateStore>(new SqliteStateStore(std::move(db).value()));
+}
+
+Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& path) {
+  auto store = SqliteStateStore::Open(path);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<StateStore>(std::move(store).value());
+}
+
+Status SqliteStateStore::RecordDecision(const Decision& d) {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "RecordDecision";
+  return InTransaction(op, [&]() -> Status {
+    // Pairs first: every other row of the decision may refer to one of them.
+    Status s = ForEach(db_, op, d.pairs, PutPair);
+    if (s.ok()) s = ForEach(db_, op, d.bases, PutBase);
+    if (s.ok()) s = ForEach(db_, op, d.observed, PutObserved);
+    if (s.ok()) s = ForEach(db_, op, d.outbox, AddOutbox);
+    if (s.ok()) s = ForEach(db_, op, d.conflicts, AddConflict);
+    if (s.ok()) s = ForEach(db_, op, d.audit, AddAudit);
+    if (s.ok()) s = ForEach(db_, op, d.alerts, ApplyAlert);
+    if (s.ok()) s = ForEach(db_, op, d.comment_copies, AddCommentCopy);
+    if (s.ok()) s = ForEach(db_, op, d.quarantine, ApplyQuarantine);
+    if (s.ok()) s = ForEach(db_, op, d.link_meta, ApplyLinkMeta);
+    if (s.ok()) s = ForEach(db_, op, d.digests, PutDigest);
+    if (s.ok()) s = ForEach(db_, op, d.watermarks, RaiseWatermark);
+    return s;
+  });
+}
+
+Status SqliteStateStore::ConfirmWrite(int64_t outbox_id, const std::vector<BaseMove>& bases,
+                                      const std::vector<AuditEntry>& audit,
+                                      const std::vector<CommentCopy>& provenance) {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "ConfirmWrite";
+  return InTransaction(op, [&]() -> Status {
+    Status s = db_.Exec(op, "DELETE FROM outbox WHERE id = ?", outbox_id);
+    if (!s.ok()) return s;
+    // A second confirmation of the same write must not move bases a newer decision has set.
+    if (db_.Changes() == 0) {
+      return db_.Fail(Code::kNotFound, op,
+                      "outbox row " + std::to_string(outbox_id) + " is not pending");
+    }
+    s = ForEach(db_, op, bases, PutBase);
+    if (s.ok()) s = ForEach(db_, op, audit, AddAudit);
+    if (s.ok()) s = ForEach(db_, op, provenance, AddCommentCopy);
+    return s;
+  });
+}
+
+Status SqliteStateStore::FailWrite(int64_t outbox_id, std::string error, Timestamp next_attempt) {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "FailWrite";
+  return InTransaction(op, [&]() -> Status {
+    Status s = db_.Exec(op,
+                        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
+                        "next_attempt = ? WHERE id = ?",
+                        error, next_attempt, outbox_id);
+    if (s.ok() && db_.Changes() == 0) {
+      s = db_.Fail(Code::kNotFound, op,
+                   "outbox row " + std::to_string(outbox_id) + " is not pending");
+    }
+    return s;
+  });
+}
+
+Status SqliteStateStore::DeadLetter(int64_t outbox_id, std::string error, Timestamp now) {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "DeadLetter";
+  return InTransaction(op, [&]() -> Status {
+    auto rows = db_.Query<QuarantineEntry>(
+        op,
+        "SELECT o.link, o.target, o.defender_id, p.sentinel_id, o.attempts FROM outbox o "
+        "JOIN pairs p ON p.link = o.link AND p.defender_id = o.defender_id WHERE o.id = ?",
+        [&](Statement& st) -> Result<QuarantineEntry> {
+          auto target = ReadSide(st, 1);
+          if (!target.ok()) return target.status();
+          std::string sentinel_id = st.Text(3);
+          // A twin whose create never succeeded has no Sentinel id: quarantine its source.
+          bool on_sentinel = *target == Side::kSentinel && !sentinel_id.empty();
+          return QuarantineEntry{st.Text(0),
+                                 on_sentinel ? Side::kSentinel : Side::kDefender,
+                                 on_sentinel ? sentinel_id : st.Text(2),
+                                 "",
+                                 error,
+                                 st.Int(4) + 1,
+                                 now,
+                                 now};
+        },
+        outbox_id);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) {
+      return db_.Fail(Code::kNotFound, op,
+                      "outbox row " + std::to_string(outbox_id) + " is not pending");
+    }
+    Status s = db_.Exec(op, "DELETE FROM outbox WHERE id = ?", outbox_id);
+    if (s.ok()) s = ApplyQuarantine(db_, op, {rows->front(), false});
+    return s;
+  });
+}
+
+Status SqliteStateStore::AdvanceWatermark(const std::string& link, Side side, Timestamp t) {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "AdvanceWatermark";
+  return InTransaction(op, [&] { return RaiseWatermark(db_, op, {link, side, t}); });
+}
+
+Status SqliteStateStore::ResolveConflict(int64_t conflict_id, Timestamp at,
+                                         std::string resolution) {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "ResolveConflict";
+  return InTransaction(op, [&]() -> Status {
+    Status s = db_.Exec(op,
+                        "UPDATE conflicts SET resolved_at = ?, resolution = ? "
+                        "WHERE id = ? AND resolved_at IS NULL",
+                        at, resolution, conflict_id);
+    if (s.ok() && db_.Changes() == 0) {
+      s = db_.Fail(Code::kNotFound, op, "no open conflict " + std::to_string(conflict_id));
+    }
+    return s;
+  });
+}
+
+Status SqliteStateStore::Quarantine(const QuarantineEntry& e) {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "Quarantine";
+  return InTransaction(op, [&] { return ApplyQuarantine(db_, op, {e, false}); });
+}
+
+Status SqliteStateStore::ClearQuarantine(const std::string& link, Side side,
+                                         const std::string& incident_id, const std::string& field) {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "ClearQuarantine";
+  QuarantineChange change{{link, side, incident_id, field, "", 0, {}, {}}, true};
+  return InTransaction(op, [&] { return ApplyQuarantine(db_, op, change); });
+}
+
+Status SqliteStateStore::SetLinkMeta(const std::string& link, const std::string& key,
+                                     std::optional<std::string> value) {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "SetLinkMeta";
+  return InTransaction(op, [&] { return ApplyLinkMeta(db_, op, {link, key, std::move(value)}); });
+}
+
+Status SqliteStateStore::IntegrityCheck() {
+  std::lock_guard lock(mu_);
+  constexpr const char* op = "IntegrityCheck";
+  auto text = [](Statement& st) -> Result<std::string> { return st.Text(0); };
+  auto problems = db_.Query<std::string>(op, "PRAGMA integrity_check", text);
+  if (!problems.ok()) return problems.status();
+  if (problems->size() != 1 || problems->front() != "ok") {
+    std::string all;
+    for (const std::string& p : *problems) all += (all.empty() ? "" : "; ") + p;
+    return db_.Fail(Code::kDataLoss, op, all);
+  }
+  auto orphans = db_.Query<std::string>(op, "PRAGMA foreign_key_check", text);
+  if (!orphans.ok()) return orphans.status();
+  if (!orphans->empty()) {
+    return db_.Fail(Code::kDataLoss, op,
+                    std::to_string(orphans->size()) + " rows refer to a missing pair (first in " +
+                        orphans->front() + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace xdrsync::store

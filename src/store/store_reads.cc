@@ -1,0 +1,203 @@
+// The read side of SqliteStateStore. Reads take the same mutex as writes: there is one connection.
+#include "store/rows.h"
+#include "store/sqlite_state_store.h"
+
+namespace xdrsync::store {
+namespace {
+
+using domain::SideName;
+
+template <typename T>
+Result<std::optional<T>> First(Result<std::vector<T>> rows) {
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
+std::string Select(std::string_view columns, std::string_view rest) {
+  std::string sql = "SELECT ";
+  sql += columns;
+  sql += ' ';
+  sql += rest;
+  return sql;
+}
+
+Result<std::string> TextColumn(Statement& st) { return st.Text(0); }
+
+}  // namespace
+
+Result<std::vector<Pair>> SqliteStateStore::Pairs(const std::string& link) {
+  std::lock_guard lock(mu_);
+  return db_.Query<Pair>("Pairs",
+                         Select(kPairColumns, "FROM pairs WHERE link = ? ORDER BY defender_id"),
+                         ReadPair, link);
+}
+
+Result<std::optional<Pair>> SqliteStateStore::PairByDefenderId(const std::string& link,
+                                                               const std::string& defender_id) {
+  std::lock_guard lock(mu_);
+  return First(db_.Query<Pair>(
+      "PairByDefenderId", Select(kPairColumns, "FROM pairs WHERE link = ? AND defender_id = ?"),
+      ReadPair, link, defender_id));
+}
+
+Result<std::optional<Pair>> SqliteStateStore::PairBySentinelId(const std::string& link,
+                                                               const std::string& sentinel_id) {
+  std::lock_guard lock(mu_);
+  if (sentinel_id.empty()) return std::optional<Pair>();
+  return First(db_.Query<Pair>(
+      "PairBySentinelId", Select(kPairColumns, "FROM pairs WHERE link = ? AND sentinel_id = ?"),
+      ReadPair, link, sentinel_id));
+}
+
+Result<PairBases> SqliteStateStore::Bases(const PairKey& pair) {
+  std::lock_guard lock(mu_);
+  PairBases bases;
+  auto rows = db_.Query<bool>(
+      "Bases",
+      "SELECT side, field, value, stamp_time, stamp_etag, own_write FROM bases "
+      "WHERE link = ? AND defender_id = ?",
+      [&](Statement& st) -> Result<bool> {
+        auto side = ReadSide(st, 0);
+        if (!side.ok()) return side.status();
+        std::string name = st.Text(1);
+        auto field = domain::ParseField(name);
+        // A field this build no longer syncs: its base means nothing here.
+        if (!field) return false;
+        bases.Get(*side, *field) = Base{st.Text(2), {st.Time(3), st.Text(4)}, st.Int(5) != 0};
+        return true;
+      },
+      pair.link, pair.defender_id);
+  if (!rows.ok()) return rows.status();
+  return bases;
+}
+
+Result<std::optional<ObservedSnapshot>> SqliteStateStore::Observed(const PairKey& pair, Side side) {
+  std::lock_guard lock(mu_);
+  return First(db_.Query<ObservedSnapshot>(
+      "Observed",
+      "SELECT vals, stamp_time, stamp_etag, observed_at FROM observed "
+      "WHERE link = ? AND defender_id = ? AND side = ?",
+      [&](Statement& st) -> Result<ObservedSnapshot> {
+        auto values = DecodeValues(st.Text(0));
+        if (!values.ok())
+          return values.status().Annotate("state store " + db_.path() + ": Observed");
+        return ObservedSnapshot{pair, side, *values, {st.Time(1), st.Text(2)}, st.Time(3)};
+      },
+      pair.link, pair.defender_id, SideName(side)));
+}
+
+Result<std::optional<DigestMark>> SqliteStateStore::Digest(const PairKey& pair) {
+  std::lock_guard lock(mu_);
+  // A pair whose digest was never written has none, rather than an empty one.
+  return First(db_.Query<DigestMark>(
+      "Digest",
+      "SELECT digest_hash, digest_written FROM pairs WHERE link = ? AND defender_id = ? AND "
+      "digest_hash <> ''",
+      [&](Statement& st) -> Result<DigestMark> {
+        return DigestMark{pair, st.Text(0), st.Time(1)};
+      },
+      pair.link, pair.defender_id));
+}
+
+Result<std::vector<OutboxEntry>> SqliteStateStore::DueWrites(Timestamp now, int64_t limit) {
+  std::lock_guard lock(mu_);
+  return db_.Query<OutboxEntry>(
+      "DueWrites",
+      Select(kOutboxColumns,
+             "FROM outbox WHERE next_attempt <= ? ORDER BY next_attempt, id LIMIT ?"),
+      ReadOutbox, now, limit);
+}
+
+Result<int64_t> SqliteStateStore::OutboxDepth(const std::optional<std::string>& link) {
+  std::lock_guard lock(mu_);
+  std::string sql = "SELECT count(*) FROM outbox ";
+  sql += link ? "WHERE link = ?1" : "WHERE ?1 = ?1";
+  auto rows = db_.Query<int64_t>(
+      "OutboxDepth", sql, [](Statement& st) -> Result<int64_t> { return st.Int(0); },
+      link.value_or(""));
+  if (!rows.ok()) return rows.status();
+  return rows->empty() ? 0 : rows->front();
+}
+
+Result<std::optional<Timestamp>> SqliteStateStore::Watermark(const std::string& link, Side side) {
+  std::lock_guard lock(mu_);
+  return First(db_.Query<Timestamp>(
+      "Watermark", "SELECT time FROM watermarks WHERE link = ? AND side = ?",
+      [](Statement& st) -> Result<Timestamp> { return st.Time(0); }, link, SideName(side)));
+}
+
+Result<std::vector<Conflict>> SqliteStateStore::OpenConflicts(
+    const std::optional<std::string>& link) {
+  std::lock_guard lock(mu_);
+  if (!link) {
+    return db_.Query<Conflict>(
+        "OpenConflicts",
+        Select(kConflictColumns,
+               "FROM conflicts WHERE resolved_at IS NULL ORDER BY time DESC, id DESC"),
+        ReadConflict);
+  }
+  return db_.Query<Conflict>("OpenConflicts",
+                             Select(kConflictColumns,
+                                    "FROM conflicts WHERE resolved_at IS NULL AND link = ? "
+                                    "ORDER BY time DESC, id DESC"),
+                             ReadConflict, *link);
+}
+
+Result<std::vector<AuditEntry>> SqliteStateStore::AuditLog(const AuditQuery& q) {
+  std::lock_guard lock(mu_);
+  std::string where = "WHERE 1";
+  if (q.link) where += " AND link = ?1";
+  if (q.incident_id) where += " AND (defender_id = ?2 OR sentinel_id = ?2)";
+  return db_.Query<AuditEntry>(
+      "AuditLog",
+      Select(kAuditColumns, "FROM audit " + where + " ORDER BY time DESC, id DESC LIMIT ?3"),
+      ReadAudit, q.link.value_or(""), q.incident_id.value_or(""), q.limit);
+}
+
+Result<std::vector<QuarantineEntry>> SqliteStateStore::Quarantined(
+    const std::optional<std::string>& link) {
+  std::lock_guard lock(mu_);
+  std::string where = link ? "WHERE link = ?1" : "WHERE ?1 = ?1";
+  return db_.Query<QuarantineEntry>(
+      "Quarantined",
+      Select(kQuarantineColumns, "FROM quarantine " + where + " ORDER BY since DESC, incident_id"),
+      ReadQuarantine, link.value_or(""));
+}
+
+Result<std::vector<AlertRecord>> SqliteStateStore::Alerts(const std::string& link,
+                                                          const std::string& incident_id) {
+  std::lock_guard lock(mu_);
+  return db_.Query<AlertRecord>(
+      "Alerts",
+      Select(kAlertColumns,
+             "FROM alerts WHERE link = ? AND incident_id = ? ORDER BY created, alert_id"),
+      ReadAlert, link, incident_id);
+}
+
+Result<std::optional<std::string>> SqliteStateStore::IncidentOfAlert(const std::string& link,
+                                                                     const std::string& alert_id) {
+  std::lock_guard lock(mu_);
+  return First(db_.Query<std::string>(
+      "IncidentOfAlert", "SELECT incident_id FROM alerts WHERE link = ? AND alert_id = ?",
+      TextColumn, link, alert_id));
+}
+
+Result<std::optional<std::string>> SqliteStateStore::CopiedComment(
+    const PairKey& pair, Side target, const std::string& source_comment_id) {
+  std::lock_guard lock(mu_);
+  return First(db_.Query<std::string>(
+      "CopiedComment",
+      "SELECT target_comment_id FROM comment_copies WHERE link = ? AND defender_id = ? AND "
+      "target = ? AND source_comment_id = ?",
+      TextColumn, pair.link, pair.defender_id, SideName(target), source_comment_id));
+}
+
+Result<std::optional<std::string>> SqliteStateStore::LinkMeta(const std::string& link,
+                                                              const std::string& key) {
+  std::lock_guard lock(mu_);
+  return First(db_.Query<std::string>(
+      "LinkMeta", "SELECT value FROM link_meta WHERE link = ? AND key = ?", TextColumn, link, key));
+}
+
+}  // namespace xdrsync::store
