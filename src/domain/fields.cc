@@ -247,9 +247,15 @@ SentinelIncident SentinelWithFields(const SentinelIncident& current, const Field
   // Sentinel refuses Closed without a classification and a classification without its reason.
   if (s.status.value == SStatus::kClosed) {
     if (!s.classification) s.classification = Lenient<SClassification>{SClassification::kUndetermined, "Undetermined"};
+    const auto reason = s.classification_reason ? s.classification_reason->value : SReason::kUnrecognized;
+    const bool valid_pair =
+        (s.classification->value == SClassification::kTruePositive && reason == SReason::kSuspiciousActivity) ||
+        (s.classification->value == SClassification::kBenignPositive && reason == SReason::kSuspiciousButExpected) ||
+        (s.classification->value == SClassification::kFalsePositive &&
+         (reason == SReason::kIncorrectAlertLogic || reason == SReason::kInaccurateData));
     if (s.classification->value == SClassification::kUndetermined) {
       s.classification_reason.reset();
-    } else if (!s.classification_reason || !s.classification_reason->known()) {
+    } else if (!valid_pair) {
       switch (s.classification->value) {
         case SClassification::kTruePositive: s.classification_reason = {SReason::kSuspiciousActivity, "SuspiciousActivity"}; break;
         case SClassification::kBenignPositive: s.classification_reason = {SReason::kSuspiciousButExpected, "SuspiciousButExpected"}; break;

@@ -19,7 +19,7 @@ template <typename E, size_t N>
 Lenient<E> Lookup(const std::array<Spelling<E>, N>& table, std::string_view s) {
   const std::string_view t = Trim(s);
   for (const auto& e : table) {
-    if (EqualsIgnoreCase(e.text, t)) return {e.value, std::string(e.text)};
+    if (EqualsIgnoreCase(e.text, t)) return {e.value, std::string(s)};
   }
   return {E::kUnrecognized, std::string(s)};
 }

@@ -105,6 +105,13 @@ TEST(FieldsTest, SentinelWriteIsAlwaysValidWhenClosed) {
   EXPECT_EQ(s.classification->value, SClassification::kTruePositive);
   ASSERT_TRUE(s.classification_reason);
   EXPECT_EQ(s.classification_reason->value, SReason::kSuspiciousActivity);
+  // A known but mismatched pair is repaired rather than sent to be refused.
+  v[Field::kClassification] = "TruePositive/InaccurateData";
+  s = SentinelWithFields(cur, v, {Field::kStatus, Field::kClassification});
+  EXPECT_EQ(s.classification_reason->value, SReason::kSuspiciousActivity);
+  v[Field::kClassification] = "FalsePositive/IncorrectAlertLogic";
+  s = SentinelWithFields(cur, v, {Field::kStatus, Field::kClassification});
+  EXPECT_EQ(s.classification_reason->value, SReason::kIncorrectAlertLogic);
   v[Field::kTags] = "new";
   s = SentinelWithFields(cur, v, {Field::kTags});
   EXPECT_TRUE(HasLabel(s, "Redirected"));
