@@ -132,7 +132,7 @@ std::string Timestamp::ToString() const {
   int64_t rem = secs - days * 86400;
   int64_t y, m, d;
   CivilFromDays(days, y, m, d);
-  char buf[48];
+  char buf[128];
   std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%07lldZ",
                 static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
                 static_cast<long long>(rem / 3600), static_cast<long long>(rem % 3600 / 60),
