@@ -1,0 +1,76 @@
+// The Defender (Microsoft Graph) and Sentinel (ARM) incident clients, in domain terms. The engine
+// sees only these interfaces; the HTTP implementations (src/api/*_client.cc) sit on an
+// http::Transport that already carries retry, rate budgets and the bearer token, and the tests use
+// in-memory fakes with the same contract.
+//
+// Error contract of every method: kNotFound for 404, kConflict for 409/412 (Sentinel etag),
+// kPermissionDenied for 403, kUnauthenticated for 401 after the one refresh, kInvalidArgument for
+// another 4xx (the service's error code and message in the text), kUnavailable for 5xx, timeouts
+// and resets after the retries, kResourceExhausted for 429 after the retries, kParseError for a
+// body that cannot be read. Messages carry the service's request id.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xdrsync/api/graph_codec.h"
+#include "xdrsync/api/page.h"
+#include "xdrsync/core/status.h"
+#include "xdrsync/core/timestamp.h"
+#include "xdrsync/domain/incident.h"
+
+namespace xdrsync::api {
+
+// Everything a listing found: the incidents that parsed, the ones that did not (with the error),
+// and the newest modification time seen (for the watermark).
+template <typename T>
+struct Listing {
+  std::vector<T> items;
+  std::vector<ItemError> errors;
+  std::optional<Timestamp> newest;
+};
+
+class DefenderClient {
+ public:
+  virtual ~DefenderClient() = default;
+  // Incidents whose lastUpdateDateTime >= since, oldest first, following @odata.nextLink; when
+  // paging stops short it continues from the last time seen (time-boundary paging, never $skip).
+  // With `with_alerts`, each incident carries its complete alert list ($expand=alerts, falling back
+  // to per-incident reads when the expand fails with 5xx, and paging past capped lists).
+  virtual Result<Listing<domain::DefenderIncident>> ListChanged(Timestamp since, bool with_alerts) = 0;
+  // Incidents that are not resolved or redirected (for the full sweep).
+  virtual Result<Listing<domain::DefenderIncident>> ListOpen(bool with_alerts) = 0;
+  // One incident with its complete alert list.
+  virtual Result<domain::DefenderIncident> Get(const std::string& id) = 0;
+  // PATCH of only the fields set in `patch`; returns the incident as the service answered.
+  virtual Result<domain::DefenderIncident> Patch(const std::string& id, const domain::DefenderPatch& patch) = 0;
+  // POST of one comment; returns the whole comment list as the service answered.
+  virtual Result<std::vector<domain::DefenderComment>> AddComment(const std::string& id, const std::string& text) = 0;
+  // Graph beta createAlert (defender-alert twins). Returns the new alert and incident ids.
+  virtual Result<CreatedAlert> CreateAlert(const CreateAlertInput& input) = 0;
+  // The service's clock minus ours, from the Date header of the last response (ticks).
+  virtual int64_t ClockOffset() const = 0;
+};
+
+class SentinelClient {
+ public:
+  virtual ~SentinelClient() = default;
+  // Incidents whose lastModifiedTimeUtc >= since, oldest first, following nextLink (short and
+  // empty pages included). Comments are not included.
+  virtual Result<Listing<domain::SentinelIncident>> ListChanged(Timestamp since) = 0;
+  // The newest `top` incidents (portal detection looks at their provider names).
+  virtual Result<std::vector<domain::SentinelIncident>> ListRecent(int top) = 0;
+  // One incident with all its comments.
+  virtual Result<domain::SentinelIncident> Get(const std::string& name) = 0;
+  // Full-object create-or-update carrying incident.etag (empty etag = create). Returns the
+  // incident as the service answered (without comments). kConflict when the etag is stale.
+  virtual Result<domain::SentinelIncident> Put(const domain::SentinelIncident& incident) = 0;
+  // Create-or-update of one comment under a caller-chosen id (idempotent by id).
+  virtual Result<domain::SentinelComment> PutComment(const std::string& incident, const std::string& comment_id,
+                                                     const std::string& message) = 0;
+  virtual int64_t ClockOffset() const = 0;
+};
+
+}  // namespace xdrsync::api

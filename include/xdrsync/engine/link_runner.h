@@ -1,0 +1,83 @@
+// One link's sync cycle (spec §8-10): capture changes on both sides -> load pairs and bases ->
+// read what else the reconciler needs -> reconcile -> record the decision, its outbox rows and the
+// watermarks in one transaction -> execute the writes (re-reading before each) -> confirm each
+// write and move its base. A crash at any point leaves outbox rows that make the next cycle re-read
+// and re-plan exactly those pairs; nothing is ever sent blind.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "xdrsync/api/clients.h"
+#include "xdrsync/core/clock.h"
+#include "xdrsync/core/log.h"
+#include "xdrsync/core/metrics.h"
+#include "xdrsync/engine/twin_creator.h"
+#include "xdrsync/reconcile/plan.h"
+#include "xdrsync/store/state_store.h"
+
+namespace xdrsync::engine {
+
+struct EngineOptions {
+  int64_t overlap_seconds = 120;
+  int64_t initial_lookback_hours = 168;
+  int64_t sweep_overlap_seconds = 24 * 3600;
+  int max_attempts = 8;
+  int max_conflict_retries = 3;  // Sentinel 409s re-planned within one cycle
+};
+
+struct LinkContext {
+  const reconcile::LinkPolicy* policy = nullptr;
+  api::DefenderClient* defender = nullptr;
+  api::SentinelClient* sentinel = nullptr;
+  TwinCreator* creator = nullptr;  // mirror mode only
+  store::StateStore* store = nullptr;
+  const Clock* clock = nullptr;
+  Logger* log = nullptr;
+  Metrics* metrics = nullptr;
+  EngineOptions options;
+};
+
+struct CycleOptions {
+  bool full_sweep = false;
+  bool dry_run = false;   // `xdrsync plan`: read and reconcile, write nothing, record nothing
+  bool approved = false;  // `xdrsync approve`: let a held mass change through once
+};
+
+struct CycleReport {
+  Status status;            // not ok: the link failed as a whole (401/403, store failure, ...)
+  reconcile::Plan plan;     // what was decided
+  size_t writes_planned = 0;
+  size_t writes_done = 0;
+  size_t writes_failed = 0;
+  size_t quarantined = 0;
+  size_t parse_errors = 0;
+  bool held = false;
+  // True when the cycle decided nothing to write: the link has settled.
+  bool settled() const { return status.ok() && writes_planned == 0 && !held; }
+};
+
+class LinkRunner {
+ public:
+  explicit LinkRunner(LinkContext ctx);
+  ~LinkRunner();
+  LinkRunner(const LinkRunner&) = delete;
+  LinkRunner& operator=(const LinkRunner&) = delete;
+
+  CycleReport RunCycle(const CycleOptions& options);
+  const std::string& name() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The outbox payload of a planned write: a readable JSON description of the intent (for status,
+// audit and operators). The engine never executes a payload; a replayed row re-plans its pair.
+std::string DescribeWrite(const reconcile::SentinelWrite& w);
+std::string DescribeWrite(const reconcile::DefenderWrite& w);
+std::string DescribeWrite(const reconcile::CommentWrite& w);
+std::string DescribeWrite(const reconcile::TwinCreate& w);
+
+}  // namespace xdrsync::engine

@@ -1,0 +1,35 @@
+// The seam that creates Sentinel twins (spec §3, "two ways to create a twin"). `arm` PUTs the twin
+// under its deterministic name; `defender-alert` raises a Defender alert in the workspace's own
+// tenant (Graph beta createAlert), which makes a real Defender incident that the onboarded
+// workspace shows through ARM as well — the only way that keeps working once the Azure portal's
+// Sentinel experience retires (31 March 2027).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "xdrsync/api/clients.h"
+#include "xdrsync/core/status.h"
+#include "xdrsync/reconcile/plan.h"
+
+namespace xdrsync::engine {
+
+class TwinCreator {
+ public:
+  virtual ~TwinCreator() = default;
+  virtual std::string_view Way() const = 0;  // "arm" or "defender-alert"
+  // Creates the twin of `source` (or finds the one an earlier, interrupted attempt made) and
+  // returns it as Sentinel shows it, its synced fields set from the plan. Idempotent.
+  virtual Result<domain::SentinelIncident> Create(const reconcile::TwinCreate& create,
+                                                  const domain::DefenderIncident& source) = 0;
+};
+
+std::unique_ptr<TwinCreator> MakeArmTwinCreator(api::SentinelClient& sentinel);
+
+// `home` is the Graph client of the workspace's own tenant; `workspace_id` the workspace's ARM
+// resource id for createAlert's `sentinelWorkspace`.
+std::unique_ptr<TwinCreator> MakeDefenderAlertTwinCreator(api::DefenderClient& home, api::SentinelClient& sentinel,
+                                                          std::string workspace_id);
+
+}  // namespace xdrsync::engine

@@ -1,0 +1,209 @@
+// Change capture (spec §8): incremental listings from both watermarks minus the overlap, the pairs
+// they touch, both sides of every touched pair read in full, and the redirect chains of merges.
+#include <algorithm>
+#include <cstdint>
+
+#include "runner_impl.h"
+#include "xdrsync/core/uuid.h"
+
+namespace xdrsync::engine {
+
+using domain::Side;
+
+bool IsAuthFailure(const Status& s) {
+  return s.code() == Code::kUnauthenticated || s.code() == Code::kPermissionDenied;
+}
+
+namespace {
+
+void Newest(std::optional<Timestamp>& slot, std::optional<Timestamp> t) {
+  if (t && (!slot || *t > *slot)) slot = t;
+}
+
+store::QuarantineChange Bad(const std::string& link, Side side, const api::ItemError& e, Timestamp now) {
+  store::QuarantineEntry q;
+  q.link = link;
+  q.side = side;
+  q.incident_id = e.id.empty() ? "#" + std::to_string(e.index) : e.id;
+  q.error = e.status.ToString();
+  q.attempts = 1;
+  q.since = now;
+  q.updated = now;
+  return {q, false};
+}
+
+}  // namespace
+
+Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap,
+                                        CycleReport& report) {
+  const int64_t lookback = ctx.options.initial_lookback_hours * 3600;
+  auto pairs = ctx.store->Pairs(Link());
+  if (!pairs.ok()) return pairs.status();
+  for (auto& p : *pairs) cap.pairs[p.key.defender_id] = p;
+  std::map<std::string, std::string> by_sentinel;
+  for (const auto& [id, p] : cap.pairs) {
+    if (!p.sentinel_id.empty()) by_sentinel[p.sentinel_id] = id;
+  }
+
+  // Writes first: rows left by a crash or a failed attempt make their pairs be re-read and
+  // re-planned now; the new decision supersedes them.
+  auto rows = ctx.store->DueWrites(Timestamp::FromTicks(INT64_MAX), 100'000);
+  if (!rows.ok()) return rows.status();
+  for (const auto& row : *rows) {
+    if (row.pair.link != Link()) continue;
+    cap.touched.insert(row.pair.defender_id);
+    cap.outbox_rows.push_back(row);
+    if (row.next_attempt <= now) cap.due_rows.insert(row.id);
+  }
+
+  for (Side side : {Side::kDefender, Side::kSentinel}) {
+    auto wm = ctx.store->Watermark(Link(), side);
+    if (!wm.ok()) return wm.status();
+    const Timestamp since = *wm ? **wm - ctx.options.overlap_seconds : now - lookback;
+    if (side == Side::kDefender) {
+      auto listing = ctx.defender->ListChanged(since, true);
+      if (!listing.ok()) return listing.status().Annotate("defender listing");
+      for (auto& d : listing->items) {
+        cap.touched.insert(d.id);
+        cap.observed.defender[d.id] = std::move(d);
+      }
+      for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), side, e, now));
+      report.parse_errors += listing->errors.size();
+      Newest(cap.newest_defender, listing->newest);
+    } else {
+      auto listing = ctx.sentinel->ListChanged(since);
+      if (!listing.ok()) return listing.status().Annotate("sentinel listing");
+      for (const auto& s : listing->items) {
+        auto it = by_sentinel.find(s.name);
+        if (it != by_sentinel.end()) {
+          cap.touched.insert(it->second);
+        } else if (ctx.policy->mode == reconcile::LinkMode::kLink && domain::IsDefenderProviderName(s.provider_name) &&
+                   !s.provider_incident_id.empty()) {
+          cap.touched.insert(s.provider_incident_id);  // a connector incident to pair with
+          cap.observed.sentinel[s.name] = s;
+        }
+      }
+      for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), side, e, now));
+      report.parse_errors += listing->errors.size();
+      Newest(cap.newest_sentinel, listing->newest);
+    }
+  }
+
+  if (options.full_sweep) {
+    // Re-read every pair that is still in play, and every open incident: a missed change is
+    // repaired, never lost.
+    for (const auto& [id, p] : cap.pairs) {
+      if (p.state == store::PairState::kActive || p.state == store::PairState::kMerged) cap.touched.insert(id);
+    }
+    auto open = ctx.defender->ListOpen(true);
+    if (!open.ok()) return open.status().Annotate("defender sweep");
+    for (auto& d : open->items) {
+      cap.touched.insert(d.id);
+      if (!cap.observed.defender.count(d.id)) cap.observed.defender[d.id] = std::move(d);
+    }
+  }
+  return ReadPairSides(cap, now);
+}
+
+void LinkRunner::Impl::NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap) {
+  // Gone only after two 404s at least one full sweep apart, never because a list left it out.
+  const std::string key = "gone:" + id;
+  const std::string first = Meta(key);
+  const std::string last_sweep = Meta("last_full_sweep");
+  if (first.empty()) {
+    (void)ctx.store->SetLinkMeta(Link(), key, now.ToString());
+    return;
+  }
+  auto first_t = Timestamp::Parse(first);
+  auto sweep_t = Timestamp::Parse(last_sweep);
+  if (first_t.ok() && sweep_t.ok() && *sweep_t > *first_t) cap.observed.defender_gone.insert(id);
+}
+
+Status LinkRunner::Impl::ReadPairSides(Capture& cap, Timestamp now) {
+  // A merged pair's later edits go to its survivor: read the survivor's pair too.
+  for (std::string id : std::set<std::string>(cap.touched)) {
+    for (int hop = 0; hop < 32; ++hop) {
+      auto it = cap.pairs.find(id);
+      if (it == cap.pairs.end() || it->second.state != store::PairState::kMerged) break;
+      id = it->second.redirect_target;
+      cap.touched.insert(id);
+    }
+  }
+  for (const std::string& id : cap.touched) {
+    auto pit = cap.pairs.find(id);
+    const store::Pair* pair = pit == cap.pairs.end() ? nullptr : &pit->second;
+    if (pair && pair->state != store::PairState::kActive && pair->state != store::PairState::kMerged &&
+        pair->state != store::PairState::kCreatePending) {
+      continue;
+    }
+    if (!cap.observed.defender.count(id) && !(pair && pair->state == store::PairState::kMerged)) {
+      auto d = ctx.defender->Get(id);
+      if (d.ok()) {
+        cap.observed.defender[id] = std::move(*d);
+      } else if (d.status().code() == Code::kNotFound) {
+        if (pair) NoteDefenderMissing(id, now, cap);
+      } else if (IsAuthFailure(d.status())) {
+        return d.status();
+      } else if (d.status().code() == Code::kParseError) {
+        cap.quarantine.push_back(Bad(Link(), Side::kDefender, {0, id, d.status()}, now));
+      } else {
+        ctx.log->Warn("pair.read_failed", {{"link", Link()}, {"defender_id", id}, {"error", d.status().ToString()}});
+      }
+    }
+    std::string name;
+    if (pair && pair->state != store::PairState::kCreatePending) {
+      name = pair->sentinel_id;
+    } else if (ctx.policy->mode == reconcile::LinkMode::kMirror && cap.observed.defender.count(id)) {
+      name = TwinId(ctx.policy->defender_tenant_id, id);  // a twin made before the state was lost
+    } else {
+      for (const auto& [n, s] : cap.observed.sentinel) {
+        if (s.provider_incident_id == id) name = n;
+      }
+    }
+    if (name.empty()) continue;
+    auto s = ctx.sentinel->Get(name);
+    if (s.ok()) {
+      cap.observed.sentinel[name] = std::move(*s);
+    } else if (s.status().code() == Code::kNotFound) {
+      if (pair && pair->state == store::PairState::kActive) cap.observed.sentinel_missing.insert(name);
+    } else if (IsAuthFailure(s.status())) {
+      return s.status();
+    } else {
+      ctx.log->Warn("pair.read_failed", {{"link", Link()}, {"sentinel_id", name}, {"error", s.status().ToString()}});
+    }
+  }
+  return FollowRedirects(cap);
+}
+
+Status LinkRunner::Impl::FollowRedirects(Capture& cap) {
+  // Read every incident on a redirect chain (with a bound: chains can loop) and its twin.
+  for (int hop = 0; hop < 32; ++hop) {
+    std::vector<std::string> missing;
+    for (const auto& [id, d] : cap.observed.defender) {
+      if (d.status.value == domain::DStatus::kRedirected && d.redirect_incident_id &&
+          !cap.observed.defender.count(*d.redirect_incident_id)) {
+        missing.push_back(*d.redirect_incident_id);
+      }
+    }
+    if (missing.empty()) break;
+    for (const auto& id : missing) {
+      auto d = ctx.defender->Get(id);
+      if (!d.ok()) {
+        if (IsAuthFailure(d.status())) return d.status();
+        continue;
+      }
+      cap.observed.defender[id] = std::move(*d);
+      auto pit = cap.pairs.find(id);
+      if (pit != cap.pairs.end() && !pit->second.sentinel_id.empty() &&
+          !cap.observed.sentinel.count(pit->second.sentinel_id)) {
+        auto s = ctx.sentinel->Get(pit->second.sentinel_id);
+        if (s.ok()) cap.observed.sentinel[pit->second.sentinel_id] = std::move(*s);
+      }
+    }
+  }
+  cap.observed.defender_clock_offset = ctx.defender->ClockOffset();
+  cap.observed.sentinel_clock_offset = ctx.sentinel->ClockOffset();
+  return Status::Ok();
+}
+
+}  // namespace xdrsync::engine

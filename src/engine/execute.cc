@@ -1,0 +1,228 @@
+// Executing a recorded plan: twins first, then Sentinel PUTs, Defender PATCHes and comments, in the
+// plan's order. Each success is confirmed in one transaction with its base moves, audit rows and
+// provenance; each failure is recorded against its outbox row so the pair is re-read and
+// re-planned, and a write that keeps failing is quarantined rather than stalling its link.
+#include <algorithm>
+
+#include "bridge.h"
+#include "runner_impl.h"
+#include "xdrsync/domain/comments.h"
+#include "xdrsync/reconcile/reconciler.h"
+
+namespace xdrsync::engine {
+
+using domain::Side;
+
+void LinkRunner::Impl::Execute(const reconcile::Plan& plan, const Capture& cap, std::vector<PendingWrite>& writes,
+                               Timestamp now, CycleReport& report) {
+  for (const auto& row : writes) {
+    if (row.deferred) continue;  // backing off after a failure; its time comes
+    if (!link_failure.ok()) {
+      // 401/403 fail the link as a whole; the rows stay for the next cycle.
+      (void)ctx.store->FailWrite(row.outbox_id, link_failure.ToString(), now + 60);
+      ++report.writes_failed;
+      continue;
+    }
+    Status st;
+    switch (row.kind) {
+      case PendingWrite::Kind::kCreate: st = ExecuteCreate(plan.creations[row.index], cap, row, now); break;
+      case PendingWrite::Kind::kSentinel: st = ExecuteSentinel(plan.sentinel_writes[row.index], row, now); break;
+      case PendingWrite::Kind::kDefender: st = ExecuteDefender(plan.defender_writes[row.index], row, now); break;
+      case PendingWrite::Kind::kComment: st = ExecuteComment(plan.comments[row.index], row, now); break;
+    }
+    if (st.ok()) {
+      ++report.writes_done;
+      ReleaseQuarantine(PairOf(plan, row), now);
+    } else {
+      Failed(row, st, now, report);
+    }
+  }
+}
+
+std::string LinkRunner::Impl::PairOf(const reconcile::Plan& plan, const PendingWrite& row) {
+  switch (row.kind) {
+    case PendingWrite::Kind::kCreate: return plan.creations[row.index].defender_id;
+    case PendingWrite::Kind::kSentinel: return plan.sentinel_writes[row.index].defender_id;
+    case PendingWrite::Kind::kDefender: return plan.defender_writes[row.index].defender_id;
+    case PendingWrite::Kind::kComment: return plan.comments[row.index].defender_id;
+  }
+  return "";
+}
+
+void LinkRunner::Impl::ReleaseQuarantine(const std::string& defender_id, Timestamp) {
+  // A write for the pair went through: whatever kept it in quarantine is over.
+  auto pair = ctx.store->PairByDefenderId(Link(), defender_id);
+  (void)ctx.store->ClearQuarantine(Link(), Side::kDefender, defender_id, "");
+  if (pair.ok() && *pair && !(*pair)->sentinel_id.empty()) {
+    (void)ctx.store->ClearQuarantine(Link(), Side::kSentinel, (*pair)->sentinel_id, "");
+  }
+}
+
+void LinkRunner::Impl::Failed(const PendingWrite& row, const Status& st, Timestamp now, CycleReport& report) {
+  ++report.writes_failed;
+  ctx.metrics->Add("xdrsync_write_failures_total", {{"link", Link()}, {"code", std::string(CodeName(st.code()))}});
+  if (IsAuthFailure(st)) {
+    link_failure = st;
+    (void)ctx.store->FailWrite(row.outbox_id, st.ToString(), now + 60);
+    return;
+  }
+  const bool transient = st.code() == Code::kUnavailable || st.code() == Code::kResourceExhausted ||
+                         st.code() == Code::kConflict || st.code() == Code::kFailedPrecondition;
+  ctx.log->Log(transient ? LogLevel::kInfo : LogLevel::kWarning, "write.failed",
+               {{"link", Link()}, {"error", st.ToString()}, {"attempts", std::to_string(row.attempts + 1)}});
+  if (!transient && row.attempts + 1 >= ctx.options.max_attempts) {
+    if (ctx.store->DeadLetter(row.outbox_id, st.ToString(), now).ok()) ++report.quarantined;
+    return;
+  }
+  // Transient failures come back at the next cycle; permanent ones back off.
+  const int64_t delay = transient ? 0 : std::min<int64_t>(int64_t{30} << std::min<int64_t>(row.attempts, 6), 3600);
+  (void)ctx.store->FailWrite(row.outbox_id, st.ToString(), now + delay);
+}
+
+Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Capture& cap, const PendingWrite& row,
+                                       Timestamp now) {
+  const auto& source = cap.observed.defender.at(c.defender_id);
+  auto created = ctx.creator->Create(c, source);
+  if (!created.ok()) return created.status();
+  if (created->name != c.twin_id) created_names[c.twin_id] = created->name;
+  std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterCreate(source, *created));
+  store::AuditEntry audit;
+  audit.time = now;
+  audit.link = Link();
+  audit.defender_id = c.defender_id;
+  audit.sentinel_id = created->name;
+  audit.field = "create";
+  audit.new_value = created->title;
+  audit.cause = c.cause;
+  {
+    // The pending pair becomes active, under the name the service gave (defender-alert twins).
+    store::Decision d;
+    reconcile::PairState state;
+    state.defender_id = c.defender_id;
+    state.sentinel_id = created->name;
+    store::Pair pair = ToStorePair(Link(), state, Way(), now);
+    pair.marker = c.twin_id;
+    d.pairs.push_back(pair);
+    if (Status s = ctx.store->RecordDecision(d); !s.ok()) return s;
+  }
+  ctx.log->Info("twin.created", {{"link", Link()}, {"defender_id", c.defender_id}, {"sentinel_id", created->name},
+                                 {"way", std::string(ctx.creator->Way())}, {"cause", c.cause}});
+  ctx.metrics->Add("xdrsync_twins_created_total", {{"link", Link()}, {"way", std::string(ctx.creator->Way())}});
+  return ctx.store->ConfirmWrite(row.outbox_id, bases, {audit}, {});
+}
+
+Status LinkRunner::Impl::ExecuteSentinel(const reconcile::SentinelWrite& w, const PendingWrite& row, Timestamp now) {
+  auto response = ctx.sentinel->Put(w.incident);
+  if (!response.ok()) return response.status();
+  std::vector<store::AuditEntry> audit = AuditOf(Link(), w.defender_id, w.sentinel_id, Side::kSentinel, w.changes, now);
+  for (const auto& l : w.labels_added) {
+    audit.push_back({0, now, Link(), w.defender_id, w.sentinel_id, "label", store::Direction::kDefenderToSentinel,
+                     "", l, "xdrsync label"});
+  }
+  for (const auto& l : w.labels_removed) {
+    audit.push_back({0, now, Link(), w.defender_id, w.sentinel_id, "label", store::Direction::kDefenderToSentinel,
+                     l, "", "xdrsync label"});
+  }
+  LogChanges(Side::kSentinel, w.defender_id, w.sentinel_id, w.changes);
+  return ctx.store->ConfirmWrite(row.outbox_id, ToBaseMoves(Link(), reconcile::BasesAfterSentinelWrite(w, *response)),
+                                 audit, {});
+}
+
+Status LinkRunner::Impl::ExecuteDefender(const reconcile::DefenderWrite& w, const PendingWrite& row, Timestamp now) {
+  // No etag on Defender: read right before the PATCH and re-plan if a field we are about to write
+  // moved since the plan (the remaining window is one round trip; see docs/operations.md).
+  auto fresh = ctx.defender->Get(w.defender_id);
+  if (!fresh.ok()) return fresh.status();
+  const domain::FieldValues now_values = reconcile::DefenderValues(*fresh);
+  for (const auto& [field, expected] : w.expected) {
+    if (!domain::SameValue(Side::kDefender, field, now_values[field], expected)) {
+      ctx.metrics->Add("xdrsync_replans_total", {{"link", Link()}, {"side", "defender"}});
+      return Status(Code::kFailedPrecondition, "defender incident " + w.defender_id + " changed " +
+                                                   std::string(domain::FieldName(field)) +
+                                                   " since it was read; re-planned next cycle");
+    }
+  }
+  domain::DefenderPatch patch = domain::DefenderPatchFor(w.values, w.fields);
+  if (Status s = SplitFirstTimeFields(w.defender_id, patch); !s.ok()) return s;
+  domain::DefenderIncident response = *fresh;
+  if (!patch.empty()) {
+    auto patched = ctx.defender->Patch(w.defender_id, patch);
+    if (!patched.ok()) return patched.status();
+    response = std::move(*patched);
+  }
+  LogChanges(Side::kDefender, w.defender_id, "", w.changes);
+  return ctx.store->ConfirmWrite(row.outbox_id, ToBaseMoves(Link(), reconcile::BasesAfterDefenderWrite(w, response)),
+                                 AuditOf(Link(), w.defender_id, "", Side::kDefender, w.changes, now), {});
+}
+
+Status LinkRunner::Impl::SplitFirstTimeFields(const std::string& id, domain::DefenderPatch& patch) {
+  // Two Defender writes are not confirmed by Microsoft's docs. The first time a tenant needs one,
+  // it goes in a PATCH of its own so a 400 can be attributed, and the answer is remembered.
+  struct Probe {
+    const char* key;
+    bool needed;
+    domain::DefenderPatch alone;
+  };
+  std::vector<Probe> probes;
+  if (patch.status && *patch.status == domain::DStatus::kInProgress) {
+    domain::DefenderPatch p;
+    p.status = patch.status;
+    probes.push_back({"defender.in_progress", true, p});
+  }
+  if (patch.resolving_comment) {
+    domain::DefenderPatch p;
+    p.resolving_comment = patch.resolving_comment;
+    probes.push_back({"defender.resolving_comment", true, p});
+  }
+  for (auto& probe : probes) {
+    if (Meta(probe.key) == "ok") continue;
+    auto r = ctx.defender->Patch(id, probe.alone);
+    if (r.ok()) {
+      (void)ctx.store->SetLinkMeta(Link(), probe.key, "ok");
+      continue;
+    }
+    if (r.status().code() == Code::kInvalidArgument) {
+      (void)ctx.store->SetLinkMeta(Link(), probe.key, "refused");
+      ctx.log->Warn("defender.field_refused", {{"link", Link()}, {"field", probe.key}, {"error", r.status().ToString()}});
+      return Status(Code::kFailedPrecondition, std::string("defender refused ") + probe.key + "; falling back");
+    }
+    return r.status();
+  }
+  return Status::Ok();
+}
+
+Status LinkRunner::Impl::ExecuteComment(const reconcile::CommentWrite& c, const PendingWrite& row, Timestamp now) {
+  std::string target = c.target_incident;
+  if (auto it = created_names.find(target); it != created_names.end()) target = it->second;
+  if (c.target == Side::kDefender) {
+    // Defender comments have no ids and a POST is not idempotent: read first, skip if it is there.
+    auto fresh = ctx.defender->Get(target);
+    if (!fresh.ok()) return fresh.status();
+    const bool there = std::any_of(fresh->comments.begin(), fresh->comments.end(),
+                                   [&](const domain::DefenderComment& x) { return domain::FindMarker(x.text) == c.uuid; });
+    if (!there) {
+      auto r = ctx.defender->AddComment(target, c.text);
+      if (!r.ok()) return r.status();
+    }
+  } else {
+    auto r = ctx.sentinel->PutComment(target, c.uuid, c.text);
+    if (!r.ok()) return r.status();
+  }
+  ctx.metrics->Add("xdrsync_comments_copied_total", {{"link", Link()}, {"target", std::string(domain::SideName(c.target))},
+                                                     {"purpose", c.purpose}});
+  ctx.log->Info("comment.written", {{"link", Link()}, {"defender_id", c.defender_id}, {"target", std::string(domain::SideName(c.target))},
+                                    {"incident", target}, {"purpose", c.purpose}, {"marker", c.uuid}});
+  store::CommentCopy copy{{Link(), c.defender_id}, c.target, c.uuid, c.uuid, now};
+  store::AuditEntry audit{0, now, Link(), c.defender_id, c.target == Side::kSentinel ? target : "", "comment",
+                          c.target == Side::kSentinel ? store::Direction::kDefenderToSentinel
+                                                      : store::Direction::kSentinelToDefender,
+                          "", c.uuid, c.purpose};
+  if (!c.content_hash.empty()) {
+    store::Decision d;
+    d.digests.push_back({{Link(), c.defender_id}, c.content_hash, now});
+    if (Status s = ctx.store->RecordDecision(d); !s.ok()) return s;
+  }
+  return ctx.store->ConfirmWrite(row.outbox_id, ToBaseMoves(Link(), c.on_confirm), {audit}, {copy});
+}
+
+}  // namespace xdrsync::engine

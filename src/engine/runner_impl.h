@@ -1,0 +1,71 @@
+// Internal state of one LinkRunner cycle, shared by link_runner.cc (orchestration), capture.cc
+// (reading both sides) and execute.cc (writes, confirmations, failures).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "xdrsync/engine/link_runner.h"
+
+namespace xdrsync::engine {
+
+// One planned write and the outbox row that records it.
+struct PendingWrite {
+  enum class Kind { kCreate, kSentinel, kDefender, kComment } kind;
+  size_t index = 0;  // into the plan's vector of that kind
+  int64_t outbox_id = 0;
+  int64_t attempts = 0;
+  bool reused = false;    // an earlier row for the same write carries on (its attempts count)
+  bool deferred = false;  // that row is backing off: not attempted in this cycle
+};
+
+struct Capture {
+  reconcile::Observation observed;
+  std::map<std::string, store::Pair> pairs;  // by Defender id (all pairs of the link)
+  std::set<std::string> touched;             // Defender ids whose pairs this cycle looks at
+  std::optional<Timestamp> newest_defender, newest_sentinel;
+  std::vector<store::QuarantineChange> quarantine;
+  std::vector<store::OutboxEntry> outbox_rows;  // this link's rows left by earlier cycles
+  std::set<int64_t> due_rows;
+};
+
+struct LinkRunner::Impl {
+  explicit Impl(LinkContext c) : ctx(std::move(c)) {}
+
+  // capture.cc
+  Status CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap, CycleReport& report);
+  Status ReadPairSides(Capture& cap, Timestamp now);
+  Status FollowRedirects(Capture& cap);
+  void NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap);
+
+  // execute.cc
+  void Execute(const reconcile::Plan& plan, const Capture& cap, std::vector<PendingWrite>& writes, Timestamp now,
+               CycleReport& report);
+  Status ExecuteCreate(const reconcile::TwinCreate& c, const Capture& cap, const PendingWrite& row, Timestamp now);
+  Status ExecuteSentinel(const reconcile::SentinelWrite& w, const PendingWrite& row, Timestamp now);
+  Status ExecuteDefender(const reconcile::DefenderWrite& w, const PendingWrite& row, Timestamp now);
+  Status ExecuteComment(const reconcile::CommentWrite& c, const PendingWrite& row, Timestamp now);
+  void Failed(const PendingWrite& row, const Status& st, Timestamp now, CycleReport& report);
+  static std::string PairOf(const reconcile::Plan& plan, const PendingWrite& row);
+  void ReleaseQuarantine(const std::string& defender_id, Timestamp now);
+  Status SplitFirstTimeFields(const std::string& id, domain::DefenderPatch& patch);
+
+  // link_runner.cc
+  reconcile::LinkPolicy EffectivePolicy();
+  std::string Meta(const std::string& key);
+  const std::string& Link() const { return ctx.policy->name; }
+  store::CreationWay Way() const;
+  void LogChanges(domain::Side target, const std::string& defender_id, const std::string& sentinel_id,
+                  const std::vector<reconcile::FieldChange>& changes);
+
+  LinkContext ctx;
+  Status link_failure;  // set when an auth failure means the whole link must stop this cycle
+  std::map<std::string, std::string> created_names;  // twin id -> real Sentinel name (defender-alert)
+};
+
+bool IsAuthFailure(const Status& s);
+
+}  // namespace xdrsync::engine

@@ -1,0 +1,107 @@
+#include "engine_fixture.h"
+
+namespace xdrsync::engine::testing {
+namespace {
+
+TEST_F(EngineTest, TransientWriteFailureIsRetriedNextCycleFromAFreshRead) {
+  defender.Add("1");
+  Settle();
+  const std::string twin = TwinName("1");
+  defender.Edit("1", [](domain::DefenderIncident& d) { d.status = domain::ParseDStatus("resolved"); });
+  sentinel.FailNext("Put", Status(Code::kUnavailable, "503 Service Unavailable"));
+  auto r = Cycle();
+  EXPECT_TRUE(r.status.ok());
+  EXPECT_EQ(r.writes_failed, 1u);
+  EXPECT_EQ(WireText(sentinel.Peek(twin).status), "New");
+  EXPECT_EQ(*store->OutboxDepth(std::string("contoso")), 1);
+  // Restart in between: the outbox row makes the pair be re-read and re-planned.
+  Reopen();
+  auto r2 = Cycle();
+  EXPECT_TRUE(r2.status.ok());
+  EXPECT_EQ(WireText(sentinel.Peek(twin).status), "Closed");
+  EXPECT_LE(Settle(), 2);
+  EXPECT_EQ(*store->OutboxDepth(std::string("contoso")), 0);
+}
+
+TEST_F(EngineTest, EtagConflictIsReplannedNotOverwritten) {
+  defender.Add("1");
+  Settle();
+  const std::string twin = TwinName("1");
+  defender.Edit("1", [](domain::DefenderIncident& d) { d.severity = domain::ParseDSeverity("high"); });
+  sentinel.FailNext("Put", Status(Code::kConflict, "Newer version of resource exists"));
+  Cycle();
+  sentinel.Edit(twin, [](domain::SentinelIncident& s) { s.labels.push_back({"analyst-tag", "User"}); });
+  Settle();
+  const auto s = sentinel.Peek(twin);
+  EXPECT_EQ(WireText(s.severity), "High");
+  EXPECT_TRUE(domain::HasLabel(s, "analyst-tag"));
+  const auto tags = defender.Peek("1").custom_tags;
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "analyst-tag"), tags.end());
+}
+
+TEST_F(EngineTest, AuthFailureFailsTheLinkAndLosesNothing) {
+  defender.Add("1");
+  defender.FailNext("ListChanged", Status(Code::kUnauthenticated, "invalid_client AADSTS7000222 (secret expired)"));
+  auto r = Cycle();
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_EQ(r.status.code(), Code::kUnauthenticated);
+  EXPECT_EQ(sentinel.size(), 0u);
+  EXPECT_FALSE(*store->Watermark("contoso", domain::Side::kDefender));
+  EXPECT_EQ(metrics.Value("xdrsync_cycles_total", {{"link", "contoso"}, {"result", "failed"}}), 1);
+  Settle();
+  EXPECT_EQ(sentinel.size(), 1u);
+}
+
+TEST_F(EngineTest, PermanentFailureIsQuarantinedAndDoesNotStallTheLink) {
+  // A small attempt budget so the dead letter comes within the test.
+  max_attempts = 2;
+  Reopen();
+  defender.Add("1");
+  defender.Add("2");
+  sentinel.FailNext("Put", Status(Code::kInvalidArgument, "400 BadRequest: label too long"), 100);
+  for (int i = 0; i < 4; ++i) {
+    Cycle();
+    clock.Advance(3600);  // past the backoff
+  }
+  auto q = store->Quarantined(std::string("contoso"));
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->size(), 2u);
+  EXPECT_EQ(*store->OutboxDepth(std::string("contoso")), 0);
+  // Quarantined incidents sit out: the next cycle has nothing to do for them.
+  EXPECT_TRUE(Cycle().settled());
+  // Once an incident changes again it gets another chance.
+  sentinel.FailNext("Put", Status::Ok(), 0);
+  defender.Edit("1", [](domain::DefenderIncident& d) { d.severity = domain::ParseDSeverity("high"); });
+  auto r = Cycle();
+  EXPECT_EQ(r.plan.creations.size(), 1u);
+  EXPECT_EQ(sentinel.size(), 1u);
+  EXPECT_EQ(store->Quarantined(std::string("contoso"))->size(), 1u);  // released on success
+}
+
+TEST_F(EngineTest, RefusedInProgressFallsBackAndIsRemembered) {
+  defender.refuse_in_progress = true;
+  defender.Add("1");
+  Settle();
+  const std::string twin = TwinName("1");
+  sentinel.Edit(twin, [](domain::SentinelIncident& s) { s.status = domain::ParseSStatus("Active"); });
+  Settle(5);
+  EXPECT_EQ(WireText(defender.Peek("1").status), "active");
+  EXPECT_EQ(*store->LinkMeta("contoso", "defender.in_progress"), std::optional<std::string>("refused"));
+  EXPECT_EQ(log.Count("defender.field_refused"), 1u);
+}
+
+TEST_F(EngineTest, DeletedTwinBecomesATombstone) {
+  defender.Add("1");
+  Settle();
+  const std::string twin = TwinName("1");
+  sentinel.Remove(twin);
+  defender.Edit("1", [](domain::DefenderIncident& d) { d.severity = domain::ParseDSeverity("low"); });
+  Settle();
+  auto pair = store->PairByDefenderId("contoso", "1");
+  ASSERT_TRUE(pair.ok() && *pair);
+  EXPECT_EQ((*pair)->state, store::PairState::kDeletedInSentinel);
+  EXPECT_EQ(sentinel.size(), 0u);
+}
+
+}  // namespace
+}  // namespace xdrsync::engine::testing

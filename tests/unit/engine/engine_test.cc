@@ -1,0 +1,118 @@
+#include "engine_fixture.h"
+#include "xdrsync/core/uuid.h"
+
+namespace xdrsync::engine::testing {
+namespace {
+
+TEST_F(EngineTest, NewIncidentGetsATwinAndTheLinkSettles) {
+  defender.Add("2972395").assigned_to = "alice@contoso.com";
+  auto r = Cycle();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.plan.creations.size(), 1u);
+  EXPECT_EQ(r.writes_failed, 0u);
+  const std::string twin = TwinName("2972395");
+  EXPECT_EQ(twin, "ac9a5780-98b5-5ec6-9873-32585d2eabab");
+  EXPECT_EQ(sentinel.Peek(twin).owner->user_principal_name, "alice@contoso.com");
+  EXPECT_LE(Settle(), 2);
+  EXPECT_EQ(sentinel.size(), 1u);
+  EXPECT_EQ(*store->OutboxDepth(std::string("contoso")), 0);
+  auto audit = store->AuditLog({std::string("contoso"), std::string("2972395"), 100});
+  ASSERT_TRUE(audit.ok());
+  EXPECT_FALSE(audit->empty());
+  EXPECT_EQ(log.Count("twin.created"), 1u);
+  EXPECT_EQ(metrics.Value("xdrsync_twins_created_total", {{"link", "contoso"}, {"way", "arm"}}), 1);
+  // An idle cycle writes nothing at all.
+  const int puts = sentinel.Calls("Put"), patches = defender.Calls("Patch");
+  EXPECT_TRUE(Cycle().settled());
+  EXPECT_EQ(sentinel.Calls("Put"), puts);
+  EXPECT_EQ(defender.Calls("Patch"), patches);
+}
+
+TEST_F(EngineTest, ChangesFlowBothWaysAndAreAudited) {
+  defender.Add("1");
+  Settle();
+  const std::string twin = TwinName("1");
+  sentinel.Edit(twin, [](domain::SentinelIncident& s) {
+    s.status = domain::ParseSStatus("Closed");
+    s.classification = domain::ParseSClassification("TruePositive");
+    s.classification_reason = domain::ParseSReason("SuspiciousActivity");
+  });
+  auto r = Cycle();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(WireText(defender.Peek("1").status), "resolved");
+  EXPECT_EQ(WireText(*defender.Peek("1").classification), "truePositive");
+  defender.Edit("1", [](domain::DefenderIncident& d) { d.assigned_to = "bob@contoso.com"; });
+  Cycle();
+  EXPECT_EQ(sentinel.Peek(twin).owner->user_principal_name, "bob@contoso.com");
+  EXPECT_LE(Settle(), 2);
+  auto audit = store->AuditLog({std::string("contoso"), std::string("1"), 100});
+  ASSERT_TRUE(audit.ok());
+  bool status_to_defender = false, owner_to_sentinel = false;
+  for (const auto& a : *audit) {
+    status_to_defender |= a.field == "status" && a.direction == store::Direction::kSentinelToDefender;
+    owner_to_sentinel |= a.field == "owner" && a.direction == store::Direction::kDefenderToSentinel;
+  }
+  EXPECT_TRUE(status_to_defender);
+  EXPECT_TRUE(owner_to_sentinel);
+  EXPECT_GT(log.Count("change.propagated"), 0u);
+}
+
+TEST_F(EngineTest, CommentsAreCopiedOnceAcrossRestarts) {
+  defender.Add("1");
+  defender.Edit("1", [&](domain::DefenderIncident& d) { d.comments.push_back({"seen on host", "alice", clock.Now()}); });
+  Settle();
+  const std::string twin = TwinName("1");
+  sentinel.AddAnalystComment(twin, "isolated");
+  Settle();
+  Reopen();
+  clock.Advance(60);
+  Settle();
+  auto count = [](const auto& comments, const std::string& text, auto get) {
+    return std::count_if(comments.begin(), comments.end(), [&](const auto& c) { return get(c).find(text) != std::string::npos; });
+  };
+  EXPECT_EQ(count(sentinel.Peek(twin).comments, "seen on host", [](const auto& c) { return c.message; }), 1);
+  EXPECT_EQ(count(defender.Peek("1").comments, "isolated", [](const auto& c) { return c.text; }), 1);
+}
+
+TEST_F(EngineTest, DryRunDecidesButWritesAndRecordsNothing) {
+  defender.Add("1");
+  CycleOptions o;
+  o.dry_run = true;
+  auto r = Cycle(o);
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.plan.creations.size(), 1u);
+  EXPECT_EQ(sentinel.size(), 0u);
+  EXPECT_TRUE(store->Pairs("contoso")->empty());
+  EXPECT_FALSE(*store->Watermark("contoso", domain::Side::kDefender));
+}
+
+TEST_F(EngineTest, LostStateIsRebuiltWithoutDuplicates) {
+  defender.Add("1").assigned_to = "alice@contoso.com";
+  Settle();
+  std::filesystem::remove(dir / "state.db");
+  std::filesystem::remove(dir / "state.db-wal");
+  std::filesystem::remove(dir / "state.db-shm");
+  Reopen();
+  Settle();
+  EXPECT_EQ(sentinel.size(), 1u);
+  EXPECT_EQ(TwinName("1"), TwinId(kTenant, "1"));
+}
+
+TEST_F(EngineTest, LinkModePairsWithConnectorIncidents) {
+  policy = reconcile::LinkPolicy::Defaults(reconcile::LinkMode::kLink);
+  policy.name = "contoso";
+  policy.defender_tenant_id = kTenant;
+  Reopen();
+  defender.Add("7");
+  sentinel.AddConnectorIncident("7");
+  defender.Edit("7", [&](domain::DefenderIncident& d) { d.comments.push_back({"note", "alice", clock.Now()}); });
+  Settle();
+  EXPECT_EQ(TwinName("7"), "conn-7");
+  EXPECT_EQ(sentinel.size(), 1u);
+  const auto s = sentinel.Peek("conn-7");
+  EXPECT_TRUE(std::any_of(s.comments.begin(), s.comments.end(),
+                          [](const auto& c) { return c.message.find("note") != std::string::npos; }));
+}
+
+}  // namespace
+}  // namespace xdrsync::engine::testing
