@@ -15,7 +15,7 @@ cmake_args=(
   -DCMAKE_BUILD_TYPE="${XDRSYNC_BUILD_TYPE:-RelWithDebInfo}"
   -DXDRSYNC_WERROR="${XDRSYNC_WERROR:-OFF}"
   -DXDRSYNC_SANITIZE="${XDRSYNC_SANITIZE:-}"
-  -DXDRSYNC_BUILD_EMULATOR="${XDRSYNC_BUILD_EMULATOR:-ON}"
+  -DXDRSYNC_WITH_CPPREST="${XDRSYNC_WITH_CPPREST:-ON}"
 )
 cmake "${cmake_args[@]}"
 cmake --build "$build_dir" -j "$jobs"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <set>
 
 #include "bridge.h"
 #include "runner_impl.h"
@@ -149,10 +150,27 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   }
   m.ctx.metrics->Add("xdrsync_echoes_suppressed_total", {{"link", m.Link()}}, static_cast<double>(CountEchoes(in)));
   report.plan = reconcile::Reconcile(in);
+  if (options.rebuild) {
+    reconcile::Plan& p = report.plan;
+    std::set<std::string> creating;
+    for (const auto& c : p.creations) creating.insert(c.defender_id);
+    std::erase_if(p.pairs, [&](const reconcile::PairUpdate& u) { return creating.count(u.state.defender_id) > 0; });
+    std::erase_if(p.base_updates, [&](const reconcile::BaseUpdate& u) { return creating.count(u.defender_id) > 0; });
+    p.creations.clear();
+    p.sentinel_writes.clear();
+    p.defender_writes.clear();
+    p.comments.clear();
+    p.held = false;
+  }
   const reconcile::Plan& plan = report.plan;
   report.writes_planned =
       plan.creations.size() + plan.sentinel_writes.size() + plan.defender_writes.size() + plan.comments.size();
   for (const auto& c : plan.conflicts) {
+    m.ctx.log->Info("conflict", {{"link", m.Link()}, {"defender_id", c.defender_id}, {"sentinel_id", c.sentinel_id},
+                                 {"field", std::string(domain::FieldName(c.field))}, {"kind", c.kind},
+                                 {"defender_value", c.defender_value}, {"sentinel_value", c.sentinel_value},
+                                 {"policy", std::string(reconcile::ConflictPolicyName(c.policy))},
+                                 {"decision", c.decision}});
     m.ctx.metrics->Add("xdrsync_conflicts_total", {{"link", m.Link()}, {"field", std::string(domain::FieldName(c.field))},
                                                    {"policy", std::string(reconcile::ConflictPolicyName(c.policy))}});
   }

@@ -46,8 +46,9 @@ LinkPolicy LinkPolicy::Defaults(LinkMode mode) {
   p.mode = mode;
   p.conflicts.fill(ConflictPolicy::kNewest);
   if (mode == LinkMode::kLink) {
-    // Microsoft's connector already syncs the fields within one tenant.
+    // Microsoft's connector already syncs the fields and new comments within one tenant.
     p.directions.fill(Direction::kNone);
+    p.comments = Direction::kNone;
     return p;
   }
   p.directions.fill(Direction::kBoth);

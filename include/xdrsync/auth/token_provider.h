@@ -32,9 +32,12 @@ class TokenProvider {
  public:
   virtual ~TokenProvider() = default;
   // A token for `scope` (e.g. "https://graph.microsoft.com/.default"), from the cache when it is
-  // valid for at least five more minutes; `force_refresh` after a 401. kUnauthenticated or
+  // valid for at least five more minutes (AuthConfig::refresh_margin_seconds); `force_refresh`
+  // after a 401. Concurrent callers for one scope share a single request. kUnauthenticated or
   // kPermissionDenied when the identity platform refuses the credential (a revoked secret), with
-  // its error code in the message and never the secret. Thread-safe.
+  // its error code in the message and never the secret; kUnavailable or kResourceExhausted for
+  // passing trouble (5xx, 429, the transport), which the caller retries. kFailedPrecondition when
+  // the credential cannot be read (a deleted secret file). Thread-safe.
   virtual Result<AccessToken> Token(std::string_view scope, bool force_refresh = false) = 0;
 };
 

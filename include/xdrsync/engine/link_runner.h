@@ -43,6 +43,9 @@ struct CycleOptions {
   bool full_sweep = false;
   bool dry_run = false;   // `xdrsync plan`: read and reconcile, write nothing, record nothing
   bool approved = false;  // `xdrsync approve`: let a held mass change through once
+  // `xdrsync rebuild-state`: adopt pairs (deterministic twin ids, provider ids) and take what both
+  // sides agree on as the base; journal what they disagree on; write nothing to either API.
+  bool rebuild = false;
 };
 
 struct CycleReport {

@@ -1,0 +1,60 @@
+// The daemon loop: every link on its own thread, a cycle every poll interval, a full sweep at
+// start-up and every full_sweep_interval, all waits interruptible by shutdown. Links are
+// independent: one failing tenant never stalls another.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "xdrsync/core/clock.h"
+#include "xdrsync/core/log.h"
+#include "xdrsync/core/sleeper.h"
+#include "xdrsync/engine/link_runner.h"
+
+namespace xdrsync::engine {
+
+struct DaemonOptions {
+  int64_t poll_interval_seconds = 15;
+  int64_t full_sweep_interval_seconds = 6 * 3600;
+  // A link whose last successful cycle is older than this is not ready (/readyz).
+  int64_t ready_window_seconds = 600;
+};
+
+struct LinkHealth {
+  std::string link;
+  Timestamp last_success;
+  Timestamp last_attempt;
+  std::string last_error;
+  bool held = false;
+};
+
+class Daemon {
+ public:
+  // `runners` are borrowed. `on_progress` is called after every finished cycle (watchdog pings,
+  // the health heartbeat); it must be thread-safe.
+  Daemon(std::vector<LinkRunner*> runners, DaemonOptions options, Sleeper& sleeper, const Clock& clock,
+         Logger& log, std::function<void()> on_progress);
+
+  // Runs until the sleeper is interrupted (SIGTERM/SIGINT), finishing the cycles in flight.
+  void Run();
+  // Links that are not ready, with the reason. Thread-safe.
+  std::vector<std::pair<std::string, std::string>> NotReady() const;
+  std::vector<LinkHealth> Health() const;
+
+ private:
+  void RunLink(LinkRunner& runner);
+  std::vector<LinkRunner*> runners_;
+  DaemonOptions options_;
+  Sleeper& sleeper_;
+  const Clock& clock_;
+  Logger& log_;
+  std::function<void()> on_progress_;
+  mutable std::mutex mu_;
+  std::map<std::string, LinkHealth> health_;
+};
+
+}  // namespace xdrsync::engine

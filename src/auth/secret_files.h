@@ -1,0 +1,43 @@
+// Reading credentials from files and environment variables. Every error names where the value
+// was looked for (a variable, a path) and never the value.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "xdrsync/auth/environment.h"
+#include "xdrsync/auth/token_provider.h"
+#include "xdrsync/core/status.h"
+
+namespace xdrsync::auth {
+
+// The whole file (at most 1 MiB, systemd's credential limit), or kFailedPrecondition naming
+// `what` and the path. Fails on an empty file, since an empty credential is never meant.
+Result<std::string> ReadCredentialFile(const std::string& path, std::string_view what);
+
+// Drops trailing CR/LF, as an editor or `echo` leaves one; inner characters are kept.
+std::string_view TrimTrailingNewlines(std::string_view s);
+
+// Where a client secret comes from. Resolves the source on every Read(), so a rotated secret
+// (a new file, a new credential, a new variable value after a restart) is picked up at the next
+// token fetch.
+class ClientSecretSource {
+ public:
+  // Checks that exactly one of client_secret_env / client_secret_file / client_secret_credential
+  // is configured.
+  static Result<ClientSecretSource> FromConfig(const AuthConfig& config, const Environment& env);
+  Result<std::string> Read() const;
+  // "environment variable X", "file /p", "systemd credential c": for error messages.
+  std::string Describe() const;
+
+ private:
+  enum class Where { kEnv, kFile, kCredential };
+  ClientSecretSource(Where where, std::string name, const Environment& env)
+      : where_(where), name_(std::move(name)), env_(&env) {}
+  Where where_;
+  std::string name_;
+  const Environment* env_;
+};
+
+}  // namespace xdrsync::auth

@@ -1,0 +1,146 @@
+#include "commands.h"
+
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "common.h"
+
+namespace xdrsync::cli {
+
+using nlohmann::json;
+
+std::string Usage() {
+  return "usage: xdrsync [--config FILE] <command>\n"
+         "  run                  the daemon: sync every link until SIGTERM\n"
+         "  once                 sync every link until it has settled, then exit (0 ok, 1 a link failed)\n"
+         "  plan                 read both sides and print every write it would make (JSON lines); writes nothing\n"
+         "  status               links, watermarks, lag, pairs, outbox, conflicts, quarantine\n"
+         "  audit [--incident ID] [--limit N]   the audit trail, newest first (JSON lines)\n"
+         "  check-config         validate the configuration file\n"
+         "  rebuild-state        re-derive pairs and bases from both APIs after the state was lost\n"
+         "  approve LINK         let a mass change held by the safety valve through, once\n"
+         "  demo                 run against the built-in emulator and narrate what is synced\n"
+         "The configuration defaults to /etc/xdrsync/xdrsync.json.\n";
+}
+
+int CheckConfig(const Args& args) {
+  auto config = LoadConfigOrReport(args.config_path);
+  if (!config) return kExitConfig;
+  std::printf("%s: ok (%zu defender tenants, %zu sentinel workspaces, %zu links)\n", args.config_path.c_str(),
+              config->defender_tenants.size(), config->sentinel_workspaces.size(), config->links.size());
+  return kExitOk;
+}
+
+namespace {
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void PrintPlan(const std::string& link, const reconcile::Plan& plan) {
+  auto emit = [&](const std::string& described) {
+    json j = json::parse(described, nullptr, false);
+    if (j.is_discarded()) return;
+    j["link"] = link;
+    std::printf("%s\n", Dump(j).c_str());
+  };
+  for (const auto& c : plan.creations) emit(engine::DescribeWrite(c));
+  for (const auto& w : plan.sentinel_writes) emit(engine::DescribeWrite(w));
+  for (const auto& w : plan.defender_writes) emit(engine::DescribeWrite(w));
+  for (const auto& c : plan.comments) emit(engine::DescribeWrite(c));
+  for (const auto& c : plan.conflicts) {
+    std::printf("%s\n", Dump({{"link", link}, {"op", "conflict"}, {"defender_id", c.defender_id},
+                              {"field", domain::FieldName(c.field)}, {"kind", c.kind},
+                              {"defender_value", c.defender_value}, {"sentinel_value", c.sentinel_value},
+                              {"decision", c.decision}})
+                         .c_str());
+  }
+  if (plan.held) std::printf("%s\n", Dump({{"link", link}, {"op", "held"}, {"reason", plan.held_reason}}).c_str());
+}
+
+}  // namespace
+
+int Once(const Args& args) {
+  auto config = LoadConfigOrReport(args.config_path);
+  if (!config) return kExitConfig;
+  auto p = StartProcess(*config, false, stdout);
+  if (!p) return kExitLinkFailed;
+  int failed = 0;
+  for (auto* runner : p->runtime->runners()) {
+    bool settled = false;
+    for (int i = 0; i < 10 && !settled; ++i) {
+      engine::CycleOptions o;
+      o.full_sweep = i == 0;
+      const engine::CycleReport r = runner->RunCycle(o);
+      if (!r.status.ok()) {
+        ++failed;
+        break;
+      }
+      settled = r.settled() || r.held;
+    }
+  }
+  for (const auto& l : p->runtime->links()) failed += l.error.empty() ? 0 : 1;
+  return failed > 0 ? kExitLinkFailed : kExitOk;
+}
+
+int Plan(const Args& args) {
+  auto config = LoadConfigOrReport(args.config_path);
+  if (!config) return kExitConfig;
+  auto p = StartProcess(*config, true, stderr);
+  if (!p) return kExitLinkFailed;
+  int failed = 0;
+  for (auto* runner : p->runtime->runners()) {
+    engine::CycleOptions o;
+    o.dry_run = true;
+    o.full_sweep = true;
+    const engine::CycleReport r = runner->RunCycle(o);
+    if (!r.status.ok()) {
+      std::fprintf(stderr, "xdrsync: link %s: %s\n", runner->name().c_str(), r.status.ToString().c_str());
+      ++failed;
+      continue;
+    }
+    PrintPlan(runner->name(), r.plan);
+  }
+  return failed > 0 ? kExitLinkFailed : kExitOk;
+}
+
+int Approve(const Args& args) {
+  if (args.rest.empty()) {
+    std::fprintf(stderr, "xdrsync: approve needs a link name\n");
+    return kExitUsage;
+  }
+  auto config = LoadConfigOrReport(args.config_path);
+  if (!config) return kExitConfig;
+  auto p = StartProcess(*config, false, stdout);
+  if (!p) return kExitLinkFailed;
+  engine::LinkRunner* runner = p->runtime->runner(args.rest[0]);
+  if (runner == nullptr) {
+    std::fprintf(stderr, "xdrsync: no running link named '%s'\n", args.rest[0].c_str());
+    return kExitUsage;
+  }
+  engine::CycleOptions o;
+  o.approved = true;
+  const engine::CycleReport r = runner->RunCycle(o);
+  std::printf("link %s: %zu writes done, %zu failed\n", runner->name().c_str(), r.writes_done, r.writes_failed);
+  return r.status.ok() ? kExitOk : kExitLinkFailed;
+}
+
+int RebuildState(const Args& args) {
+  auto config = LoadConfigOrReport(args.config_path);
+  if (!config) return kExitConfig;
+  auto p = StartProcess(*config, false, stdout);
+  if (!p) return kExitLinkFailed;
+  int failed = 0;
+  for (auto* runner : p->runtime->runners()) {
+    engine::CycleOptions o;
+    o.rebuild = true;
+    o.full_sweep = true;
+    const engine::CycleReport r = runner->RunCycle(o);
+    if (!r.status.ok()) ++failed;
+    std::printf("link %s: %zu pairs adopted, %zu disagreements journaled%s\n", runner->name().c_str(),
+                r.plan.pairs.size(), r.plan.conflicts.size(), r.status.ok() ? "" : (" — " + r.status.ToString()).c_str());
+  }
+  return failed > 0 ? kExitLinkFailed : kExitOk;
+}
+
+}  // namespace xdrsync::cli

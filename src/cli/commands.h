@@ -1,0 +1,33 @@
+// The `xdrsync` command line: one function per command, each returning the process exit code
+// (0 ok, 1 a link failed as a whole, 64 usage, 78 bad configuration).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace xdrsync::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitLinkFailed = 1;
+inline constexpr int kExitUsage = 64;
+inline constexpr int kExitConfig = 78;
+
+struct Args {
+  std::string config_path = "/etc/xdrsync/xdrsync.json";
+  std::string command;
+  std::vector<std::string> rest;  // arguments after the command
+};
+
+int CheckConfig(const Args& args);
+int Run(const Args& args);
+int Once(const Args& args);
+int Plan(const Args& args);
+int Status(const Args& args);
+int Audit(const Args& args);
+int RebuildState(const Args& args);
+int Approve(const Args& args);
+int Demo(const Args& args);
+
+std::string Usage();
+
+}  // namespace xdrsync::cli

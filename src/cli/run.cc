@@ -1,0 +1,94 @@
+// `run`: the daemon. SIGTERM/SIGINT interrupt every wait at once; the cycles in flight finish
+// (their writes are confirmed or stay in the outbox) and the process exits within 10 s, abandoning
+// a request still hanging by then — safe, because every decision is already durable.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "commands.h"
+#include "common.h"
+#include "xdrsync/app/health_server.h"
+#include "xdrsync/app/systemd_notify.h"
+#include "xdrsync/engine/daemon.h"
+
+namespace xdrsync::cli {
+
+int Run(const Args& args) {
+  // Signals go to one thread that waits for them; every other thread inherits the mask.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  auto config = LoadConfigOrReport(args.config_path);
+  if (!config) return kExitConfig;
+  auto p = StartProcess(*config, false, stdout);
+  if (!p) return kExitLinkFailed;
+  app::SystemdNotifier notifier;
+  engine::DaemonOptions options;
+  options.poll_interval_seconds = config->poll_interval_seconds;
+  options.full_sweep_interval_seconds = config->full_sweep_interval_seconds;
+
+  std::unique_ptr<engine::Daemon> daemon;
+  std::unique_ptr<app::HealthServer> health;
+  if (!config->listen.empty()) {
+    auto addr = app::ParseListenAddress(config->listen);
+    if (!addr.ok()) {
+      std::fprintf(stderr, "xdrsync: listen: %s\n", addr.status().ToString().c_str());
+      return kExitConfig;
+    }
+    app::HealthOptions ho;
+    ho.host = addr->host;
+    ho.port = addr->port;
+    auto started = app::HealthServer::Start(ho, p->metrics, p->clock, [&daemon] {
+      std::vector<app::NotReadyLink> out;
+      if (!daemon) return std::vector<app::NotReadyLink>{{"*", "starting"}};
+      for (auto& [link, reason] : daemon->NotReady()) out.push_back({link, reason});
+      return out;
+    });
+    if (!started.ok()) {
+      std::fprintf(stderr, "xdrsync: %s\n", started.status().ToString().c_str());
+      return kExitLinkFailed;
+    }
+    health = std::move(*started);
+  }
+  std::atomic<int64_t> last_ping{0};
+  const auto ping_every = std::chrono::duration_cast<std::chrono::milliseconds>(notifier.watchdog_ping_interval());
+  daemon = std::make_unique<engine::Daemon>(p->runtime->runners(), options, p->sleeper, p->clock, *p->log, [&] {
+    if (health) health->Beat();
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+    if (ping_every.count() > 0 && now - last_ping.load() >= ping_every.count()) {
+      last_ping = now;
+      notifier.Watchdog();  // only after real progress: a stalled loop gets restarted
+    }
+  });
+  std::thread signals([&] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    p->log->Info("shutdown.requested", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    notifier.Stopping();
+    p->sleeper.Interrupt();
+    std::this_thread::sleep_for(std::chrono::seconds(9));
+    // Still here: a request hangs past its deadline. Everything decided is durable; leave.
+    p->log->Warn("shutdown.abandoned", {{"reason", "in-flight request did not finish within 9 s"}});
+    std::_Exit(kExitOk);
+  });
+  signals.detach();
+  notifier.Ready("syncing " + std::to_string(p->runtime->runners().size()) + " link(s)");
+  p->log->Info("daemon.started", {{"links", std::to_string(p->runtime->runners().size())},
+                                  {"listen", config->listen}, {"state_path", config->state_path}});
+  daemon->Run();
+  if (health) health->Stop();
+  p->log->Info("daemon.stopped", {});
+  return kExitOk;
+}
+
+}  // namespace xdrsync::cli

@@ -1,0 +1,229 @@
+#include "runtime.h"
+
+#include <map>
+
+#include "xdrsync/api/http_clients.h"
+#include "xdrsync/auth/token_provider.h"
+#include "xdrsync/engine/twin_creator.h"
+#include "xdrsync/http/authorizing_transport.h"
+#include "xdrsync/http/budget_transport.h"
+#include "xdrsync/http/metrics_transport.h"
+#include "xdrsync/http/retrying_transport.h"
+
+namespace xdrsync::app {
+namespace {
+
+// One API of one tenant: its decorated transport chain and the token provider behind it.
+struct Channel {
+  std::unique_ptr<auth::TokenProvider> tokens;
+  std::unique_ptr<http::Transport> metered, budgeted, retrying, authorized;
+};
+
+}  // namespace
+
+struct Runtime::Parts {
+  std::unique_ptr<http::Transport> login_metered, login_retrying;
+  std::map<std::string, Channel> channels;  // "<tenant|workspace>/<api>"
+  std::map<std::string, std::unique_ptr<api::DefenderClient>> defenders;  // by tenant name, "ws:<name>" home Graph
+  std::map<std::string, std::unique_ptr<api::SentinelClient>> sentinels;  // by workspace name
+  std::map<std::string, std::unique_ptr<engine::TwinCreator>> creators;    // by workspace name
+  std::vector<std::unique_ptr<engine::LinkRunner>> runners;
+};
+
+Runtime::Runtime() : parts_(std::make_unique<Parts>()) {}
+Runtime::~Runtime() = default;
+
+std::vector<engine::LinkRunner*> Runtime::runners() {
+  std::vector<engine::LinkRunner*> out;
+  for (auto& r : parts_->runners) out.push_back(r.get());
+  return out;
+}
+
+engine::LinkRunner* Runtime::runner(const std::string& link) {
+  for (auto& r : parts_->runners) {
+    if (r->name() == link) return r.get();
+  }
+  return nullptr;
+}
+
+namespace {
+
+Result<http::Transport*> MakeChannel(Runtime::Parts& p, const std::string& key, const auth::AuthConfig& auth,
+                                     const std::string& scope, const http::BudgetOptions& budget,
+                                     http::Transport& base, Logger& log, Metrics& metrics, Sleeper& sleeper,
+                                     const Clock& clock) {
+  auto it = p.channels.find(key);
+  if (it != p.channels.end()) return it->second.authorized.get();
+  Channel ch;
+  auto tokens = auth::MakeTokenProvider(auth, *p.login_retrying, clock);
+  if (!tokens.ok()) return tokens.status();
+  ch.tokens = std::move(*tokens);
+  // Outermost first: the token (401 -> refresh once), then retries, each retry paying into the
+  // rate budget, counted by the metrics, sent by the base transport.
+  ch.metered = std::make_unique<http::MetricsTransport>(base, metrics, log);
+  ch.budgeted = std::make_unique<http::BudgetTransport>(*ch.metered, budget, sleeper, clock, metrics);
+  ch.retrying = std::make_unique<http::RetryingTransport>(*ch.budgeted, http::RetryPolicy{}, sleeper, clock, metrics, log);
+  ch.authorized = std::make_unique<http::AuthorizingTransport>(*ch.retrying, *ch.tokens, scope);
+  http::Transport* out = ch.authorized.get();
+  p.channels[key] = std::move(ch);
+  return out;
+}
+
+struct WayChoice {
+  std::string way, reason, error;
+  engine::TwinCreator* creator = nullptr;
+};
+
+WayChoice ChooseWay(Runtime::Parts& p, const SentinelWorkspace& ws, const http::BudgetOptions& budget,
+                    http::Transport& base, Logger& log, Metrics& metrics, Sleeper& sleeper, const Clock& clock) {
+  api::SentinelClient& sentinel = *p.sentinels.at(ws.name);
+  WayChoice c;
+  if (ws.portal == Portal::kAzure) {
+    c = {"arm", "portal: azure (configured)", "", nullptr};
+  } else if (ws.portal == Portal::kDefender) {
+    c = {"defender-alert", "portal: defender (configured)", "", nullptr};
+  } else {
+    // auto: Defender-portal workspaces show every incident under this provider name.
+    auto recent = sentinel.ListRecent(50);
+    if (!recent.ok()) {
+      c = {"arm", "portal: auto, but the workspace's incidents could not be read (" + recent.status().ToString() +
+                      "); assuming azure",
+           "", nullptr};
+      log.Warn("portal.detect_failed", {{"workspace", ws.name}, {"error", recent.status().ToString()}});
+    } else if (recent->empty()) {
+      c = {"arm", "portal: auto, the workspace has no incidents yet so it counts as azure; set portal explicitly",
+           "", nullptr};
+      log.Warn("portal.empty_workspace", {{"workspace", ws.name}});
+    } else {
+      bool onboarded = false;
+      for (const auto& s : *recent) onboarded |= s.provider_name == "Microsoft Defender XDR";
+      c = onboarded ? WayChoice{"defender-alert",
+                                "portal: auto, recent incidents carry provider 'Microsoft Defender XDR' (onboarded "
+                                "to the Defender portal)",
+                                "", nullptr}
+                    : WayChoice{"arm", "portal: auto, recent incidents are not from the Defender portal", "", nullptr};
+    }
+  }
+  if (auto it = p.creators.find(ws.name); it != p.creators.end()) {
+    c.creator = it->second.get();
+    return c;
+  }
+  if (c.way == "arm") {
+    p.creators[ws.name] = engine::MakeArmTwinCreator(sentinel);
+    c.creator = p.creators[ws.name].get();
+    return c;
+  }
+  // defender-alert twins are created through Graph in the workspace's own tenant.
+  auto ch = MakeChannel(p, ws.name + "/graph", ws.auth, ws.endpoints.graph_scope, budget, base, log, metrics, sleeper,
+                        clock);
+  if (!ch.ok()) {
+    c.error = "workspace " + ws.name + ": " + ch.status().ToString();
+    return c;
+  }
+  auto token = p.channels.at(ws.name + "/graph").tokens->Token(ws.endpoints.graph_scope);
+  if (!token.ok()) {
+    c.error = "workspace " + ws.name + ": no Graph token for its own tenant: " + token.status().ToString();
+    return c;
+  }
+  if (!auth::HasAnyRole(*token, {"SecurityAlert.Create.All", "SecurityAlert.ReadWrite.All"})) {
+    c.error = "workspace " + ws.name + " is onboarded to the Defender portal, but the app in tenant " + ws.tenant_id +
+              " lacks SecurityAlert.Create.All: grant it (admin consent) so twins can be created with createAlert";
+    return c;
+  }
+  api::GraphClientOptions o;
+  o.graph_url = ws.endpoints.graph_url;
+  o.tenant = ws.tenant_id;
+  p.defenders["ws:" + ws.name] = api::MakeGraphDefenderClient(**ch, o, clock, log, metrics);
+  const std::string workspace_id = "/subscriptions/" + ws.subscription_id + "/resourceGroups/" + ws.resource_group +
+                                   "/providers/Microsoft.OperationalInsights/workspaces/" + ws.workspace;
+  p.creators[ws.name] = engine::MakeDefenderAlertTwinCreator(*p.defenders["ws:" + ws.name], sentinel, workspace_id);
+  c.creator = p.creators[ws.name].get();
+  return c;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Transport& base, Logger& log,
+                                                Metrics& metrics, Sleeper& sleeper, const Clock& clock) {
+  std::unique_ptr<Runtime> rt(new Runtime());
+  Parts& p = *rt->parts_;
+  auto store = store::OpenStateStore(config.state_path);
+  if (!store.ok()) return store.status();
+  rt->store_ = std::move(*store);
+  p.login_metered = std::make_unique<http::MetricsTransport>(base, metrics, log);
+  p.login_retrying = std::make_unique<http::RetryingTransport>(*p.login_metered, http::RetryPolicy{}, sleeper, clock,
+                                                               metrics, log);
+  http::BudgetOptions budget = http::DefaultBudgetOptions();
+  for (const auto& t : config.defender_tenants) {
+    budget.limits["graph/read/" + t.tenant_id] = {static_cast<double>(t.reads_per_minute) / 6, t.reads_per_minute / 60.0};
+    budget.limits["graph/write/" + t.tenant_id] = {static_cast<double>(t.writes_per_minute) / 6, t.writes_per_minute / 60.0};
+    auto ch = MakeChannel(p, t.name + "/graph", t.auth, t.endpoints.graph_scope, budget, base, log, metrics, sleeper, clock);
+    if (!ch.ok()) return ch.status().Annotate("defender tenant " + t.name);
+    api::GraphClientOptions o;
+    o.graph_url = t.endpoints.graph_url;
+    o.tenant = t.tenant_id;
+    p.defenders[t.name] = api::MakeGraphDefenderClient(**ch, o, clock, log, metrics);
+  }
+  for (const auto& w : config.sentinel_workspaces) {
+    budget.limits["arm/read/" + w.tenant_id] = {w.reads_per_second * 10, w.reads_per_second};
+    budget.limits["arm/write/" + w.tenant_id] = {w.writes_per_second * 10, w.writes_per_second};
+    auto ch = MakeChannel(p, w.name + "/arm", w.auth, w.endpoints.arm_scope, budget, base, log, metrics, sleeper, clock);
+    if (!ch.ok()) return ch.status().Annotate("sentinel workspace " + w.name);
+    api::ArmClientOptions o;
+    o.arm_url = w.endpoints.arm_url;
+    o.subscription_id = w.subscription_id;
+    o.resource_group = w.resource_group;
+    o.workspace = w.workspace;
+    o.api_version = w.api_version;
+    o.tenant = w.tenant_id;
+    p.sentinels[w.name] = api::MakeArmSentinelClient(**ch, o, clock, log, metrics);
+  }
+  for (const auto& l : config.links) {
+    LinkInfo info{l.name, l.defender, l.sentinel,
+                  l.policy.mode == reconcile::LinkMode::kMirror ? "mirror" : "link", "link", "", l.paused, ""};
+    const SentinelWorkspace* ws = config.FindWorkspace(l.sentinel);
+    const DefenderTenant* tenant = config.FindTenant(l.defender);
+    if (ws == nullptr || tenant == nullptr) return InvalidArgument("link " + l.name + ": unknown tenant or workspace");
+    engine::TwinCreator* creator = nullptr;
+    if (l.policy.mode == reconcile::LinkMode::kMirror) {
+      const WayChoice way = ChooseWay(p, *ws, budget, base, log, metrics, sleeper, clock);
+      info.way = way.way;
+      info.way_reason = way.reason;
+      info.error = way.error;
+      if (info.error.empty() && info.way == "defender-alert" && ws->tenant_id == tenant->tenant_id) {
+        info.error = "a mirror link between a Defender tenant and a workspace onboarded to the Defender portal of "
+                     "the same tenant is refused: both sides are one and the same incident (use mode link)";
+      }
+      creator = info.error.empty() ? way.creator : nullptr;
+    } else {
+      info.way_reason = "link mode pairs with the connector's incidents; it never creates";
+    }
+    log.Info("link.configured", {{"link", l.name}, {"mode", info.mode}, {"way", info.way}, {"reason", info.way_reason},
+                                 {"paused", l.paused ? "true" : "false"}, {"error", info.error}});
+    (void)rt->store_->SetLinkMeta(l.name, "way", info.way);
+    (void)rt->store_->SetLinkMeta(l.name, "way_reason", info.way_reason);
+    metrics.Set("xdrsync_link_way", {{"link", l.name}, {"way", info.way}}, 1);
+    if (!info.error.empty()) {
+      log.Error("link.refused", {{"link", l.name}, {"error", info.error}});
+    } else if (!l.paused) {
+      engine::LinkContext ctx;
+      ctx.policy = &l.policy;
+      ctx.defender = p.defenders.at(l.defender).get();
+      ctx.sentinel = p.sentinels.at(l.sentinel).get();
+      ctx.creator = creator;
+      ctx.store = rt->store_.get();
+      ctx.clock = &clock;
+      ctx.log = &log;
+      ctx.metrics = &metrics;
+      ctx.options.overlap_seconds = config.overlap_seconds;
+      ctx.options.initial_lookback_hours = config.initial_lookback_hours;
+      ctx.options.sweep_overlap_seconds = config.sweep_overlap_seconds;
+      ctx.options.max_attempts = config.max_attempts;
+      p.runners.push_back(std::make_unique<engine::LinkRunner>(ctx));
+    }
+    rt->links_.push_back(info);
+  }
+  return rt;
+}
+
+}  // namespace xdrsync::app

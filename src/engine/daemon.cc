@@ -1,0 +1,77 @@
+#include "xdrsync/engine/daemon.h"
+
+#include <thread>
+
+namespace xdrsync::engine {
+
+Daemon::Daemon(std::vector<LinkRunner*> runners, DaemonOptions options, Sleeper& sleeper, const Clock& clock,
+               Logger& log, std::function<void()> on_progress)
+    : runners_(std::move(runners)),
+      options_(options),
+      sleeper_(sleeper),
+      clock_(clock),
+      log_(log),
+      on_progress_(std::move(on_progress)) {
+  for (auto* r : runners_) health_[r->name()] = {r->name(), {}, {}, "no cycle yet", false};
+}
+
+void Daemon::Run() {
+  std::vector<std::thread> threads;
+  threads.reserve(runners_.size());
+  for (auto* r : runners_) threads.emplace_back([this, r] { RunLink(*r); });
+  for (auto& t : threads) t.join();
+}
+
+void Daemon::RunLink(LinkRunner& runner) {
+  Timestamp last_sweep;  // zero: the first cycle is a full sweep
+  while (!sleeper_.stopping()) {
+    CycleOptions options;
+    const Timestamp now = clock_.Now();
+    options.full_sweep = last_sweep.is_zero() ||
+                         now.TicksSince(last_sweep) >= options_.full_sweep_interval_seconds * Timestamp::kTicksPerSecond;
+    CycleReport report = runner.RunCycle(options);
+    {
+      std::lock_guard lock(mu_);
+      LinkHealth& h = health_[runner.name()];
+      h.last_attempt = now;
+      h.held = report.held;
+      if (report.status.ok()) {
+        h.last_success = now;
+        h.last_error.clear();
+        if (options.full_sweep) last_sweep = now;
+      } else {
+        h.last_error = report.status.ToString();
+      }
+    }
+    if (on_progress_) on_progress_();
+    // Pending writes (a quick retry) bring the next cycle forward; otherwise wait the interval.
+    const int64_t wait_ms = report.writes_failed > 0 ? 1000 : options_.poll_interval_seconds * 1000;
+    if (!sleeper_.Sleep(wait_ms)) break;
+  }
+  log_.Info("link.stopped", {{"link", runner.name()}});
+}
+
+std::vector<std::pair<std::string, std::string>> Daemon::NotReady() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, std::string>> out;
+  const Timestamp now = clock_.Now();
+  for (const auto& [name, h] : health_) {
+    if (h.last_success.is_zero()) {
+      out.emplace_back(name, h.last_error.empty() ? "no successful cycle yet" : h.last_error);
+    } else if (now.TicksSince(h.last_success) > options_.ready_window_seconds * Timestamp::kTicksPerSecond) {
+      out.emplace_back(name, "last success " + h.last_success.ToSecondsString() + ": " + h.last_error);
+    } else if (h.held) {
+      out.emplace_back(name, "held by the mass-change valve; run `xdrsync plan` and `xdrsync approve " + name + "`");
+    }
+  }
+  return out;
+}
+
+std::vector<LinkHealth> Daemon::Health() const {
+  std::lock_guard lock(mu_);
+  std::vector<LinkHealth> out;
+  for (const auto& [name, h] : health_) out.push_back(h);
+  return out;
+}
+
+}  // namespace xdrsync::engine

@@ -1,0 +1,75 @@
+// Fault rules matched per request (method + path regex or glob), drawn from a seeded RNG so a
+// chaos run replays exactly. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace xdrsync::emulator {
+
+enum class FaultKind {
+  kStatus,           // reply `status` (429/500/503/504...) with the service's error body
+  kLatency,          // wait latency_ms, then serve normally
+  kHang,             // never answer (until hang_ms passes or the emulator stops)
+  kReset,            // TCP reset before the request is applied
+  kTruncate,         // apply, then send half the body and close
+  kDropAfterApply,   // apply, then close without a reply (the reply is lost)
+  kMalformedJson,    // apply, then send a body that is not JSON
+  kUnknownEnum,      // apply, then replace `field` in the reply with `enum_value`
+  kConflictNextPut,  // the next matching PUT/PATCH gets 409 and is not applied
+};
+
+struct FaultRule {
+  std::string id;
+  std::string method = "*";
+  std::string path_regex;  // ECMAScript regex over the decoded path; or set path_glob
+  std::string path_glob;   // '*' = any run of characters except '/', '**' = anything
+  FaultKind kind = FaultKind::kStatus;
+  double probability = 1.0;
+  int count = -1;          // fires at most this often; -1 = unlimited
+  int skip = 0;            // let this many matching requests pass first
+  int status = 500;
+  int latency_ms = 0;
+  int hang_ms = 120000;
+  double retry_after_s = 1.0;
+  std::string field = "status";
+  std::string enum_value = "someFutureValue";
+  int fired = 0;
+  int matched = 0;
+};
+
+// JSON <-> rule; kinds by name: "status" (or "429","500","503","504"), "latency", "hang",
+// "reset", "truncate", "drop_after_apply", "malformed_json", "unknown_enum", "conflict_next_put".
+bool FaultRuleFromJson(const nlohmann::json& j, FaultRule* out, std::string* error);
+nlohmann::json FaultRuleToJson(const FaultRule& rule);
+
+class FaultInjector {
+ public:
+  explicit FaultInjector(uint64_t seed) : rng_(seed) {}
+  std::string Add(FaultRule rule);  // returns the rule id (generated when empty)
+  bool Remove(const std::string& id);
+  void Clear();
+  void Reseed(uint64_t seed);
+  nlohmann::json List() const;
+  // The first rule that matches and fires for this request, consuming its count.
+  std::optional<FaultRule> Draw(const std::string& method, const std::string& path);
+
+ private:
+  struct Entry {
+    FaultRule rule;
+    std::regex re;
+  };
+  mutable std::mutex mu_;
+  std::mt19937_64 rng_;
+  std::vector<Entry> entries_;
+  int next_id_ = 1;
+};
+
+}  // namespace xdrsync::emulator
