@@ -13,6 +13,31 @@
 namespace xdrsync::app {
 namespace {
 
+// Exports how long each token has left, so an operator sees a credential about to stop working.
+class MeteredTokenProvider final : public auth::TokenProvider {
+ public:
+  MeteredTokenProvider(std::unique_ptr<auth::TokenProvider> inner, std::string tenant, Metrics& metrics,
+                       const Clock& clock)
+      : inner_(std::move(inner)), tenant_(std::move(tenant)), metrics_(metrics), clock_(clock) {}
+  Result<auth::AccessToken> Token(std::string_view scope, bool force_refresh) override {
+    auto t = inner_->Token(scope, force_refresh);
+    const Labels labels = {{"tenant", tenant_}, {"scope", std::string(scope)}};
+    if (t.ok()) {
+      metrics_.Set("xdrsync_token_expiry_seconds", labels,
+                   static_cast<double>(t->expires_on.TicksSince(clock_.Now())) / Timestamp::kTicksPerSecond);
+    } else {
+      metrics_.Add("xdrsync_token_failures_total", labels);
+    }
+    return t;
+  }
+
+ private:
+  std::unique_ptr<auth::TokenProvider> inner_;
+  std::string tenant_;
+  Metrics& metrics_;
+  const Clock& clock_;
+};
+
 // One API of one tenant: its decorated transport chain and the token provider behind it.
 struct Channel {
   std::unique_ptr<auth::TokenProvider> tokens;
@@ -57,7 +82,7 @@ Result<http::Transport*> MakeChannel(Runtime::Parts& p, const std::string& key, 
   Channel ch;
   auto tokens = auth::MakeTokenProvider(auth, *p.login_retrying, clock);
   if (!tokens.ok()) return tokens.status();
-  ch.tokens = std::move(*tokens);
+  ch.tokens = std::make_unique<MeteredTokenProvider>(std::move(*tokens), auth.tenant_id, metrics, clock);
   // Outermost first: the token (401 -> refresh once), then retries, each retry paying into the
   // rate budget, counted by the metrics, sent by the base transport.
   ch.metered = std::make_unique<http::MetricsTransport>(base, metrics, log);

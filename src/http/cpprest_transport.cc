@@ -68,7 +68,9 @@ class CpprestTransport final : public Transport {
     if (!url || (url->scheme != "https" && url->scheme != "http")) {
       return InvalidArgument("not an absolute http(s) URL (host '" + HostOf(request.url) + "')");
     }
-    if (url->scheme == "http" && !IsLoopbackHost(url->host)) {
+    // Plain http only where nothing leaves the machine: loopback, and the Azure instance metadata
+    // service (link-local, served by the host, http by design).
+    if (url->scheme == "http" && !IsLoopbackHost(url->host) && url->host != "169.254.169.254") {
       return InvalidArgument("plain http:// refused for non-loopback host '" + url->host + "'; use https://");
     }
     if (request.method.empty()) return InvalidArgument("request to " + url->host + " has no method");

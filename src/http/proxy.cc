@@ -74,7 +74,8 @@ Result<ProxySettings> ProxySettingsFromEnvironment() {
 }
 
 bool BypassesProxy(const ProxySettings& settings, std::string_view host, int port) {
-  if (settings.direct() || IsLoopbackHost(host)) return true;
+  // Loopback and the instance metadata service never go through a proxy (IMDS refuses proxies).
+  if (settings.direct() || IsLoopbackHost(host) || host == "169.254.169.254") return true;
   const std::string h = AsciiLower(host);
   for (std::string entry : settings.no_proxy) {
     if (entry == "*") return true;

@@ -53,6 +53,7 @@ TEST(BypassesProxy, NoProxyMatching) {
       {"graph.microsoft.com", 443, false},
       {"127.0.0.1", 443, true},
       {"localhost", 80, true},
+      {"169.254.169.254", 80, true},  // the instance metadata service refuses proxies
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.host + std::string(":") + std::to_string(c.port));
