@@ -7,28 +7,6 @@
 namespace xdrsync::api::detail {
 namespace {
 
-bool IsUnreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
-}
-
-std::string Encode(std::string_view text, std::string_view keep) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    if (IsUnreserved(c) || keep.find(c) != std::string_view::npos) {
-      out.push_back(c);
-      continue;
-    }
-    const auto byte = static_cast<unsigned char>(c);
-    out.push_back('%');
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0x0F]);
-  }
-  return out;
-}
-
 // Start of the authority ("//host...") of an absolute URL, or npos.
 size_t AuthorityStart(std::string_view url) {
   const size_t scheme_end = url.find("://");
@@ -38,9 +16,9 @@ size_t AuthorityStart(std::string_view url) {
 
 }  // namespace
 
-std::string EncodeQueryValue(std::string_view value) { return Encode(value, "':(),/@!$*"); }
+std::string EncodeQueryValue(std::string_view value) { return PercentEncode(value, "':(),/@!$*"); }
 
-std::string EncodePathSegment(std::string_view segment) { return Encode(segment, ""); }
+std::string EncodePathSegment(std::string_view segment) { return PercentEncode(segment); }
 
 std::string ODataString(std::string_view value) {
   std::string out = "'";

@@ -1,5 +1,7 @@
 #include "auth/encoding.h"
 
+#include "xdrsync/core/strings.h"
+
 #include <array>
 #include <cstdint>
 
@@ -15,11 +17,6 @@ int Base64UrlValue(char c) {
   if (c == '-') return 62;
   if (c == '_') return 63;
   return -1;
-}
-
-bool IsUnreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
 }
 
 }  // namespace
@@ -62,22 +59,7 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   return out;
 }
 
-std::string UrlEncode(std::string_view text) {
-  static constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (IsUnreserved(c)) {
-      out.push_back(c);
-    } else {
-      const auto b = static_cast<uint8_t>(c);
-      out.push_back('%');
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 0x0F]);
-    }
-  }
-  return out;
-}
+std::string UrlEncode(std::string_view text) { return PercentEncode(text); }
 
 std::string FormBody(const FormFields& fields) {
   std::string out;

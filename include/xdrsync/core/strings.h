@@ -16,6 +16,9 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 bool IsValidUtf8(std::string_view s);
 // Cuts s to at most max_bytes without splitting a UTF-8 sequence.
 std::string Utf8Prefix(std::string_view s, size_t max_bytes);
+// RFC 3986 percent-encoding: unreserved characters (A-Z a-z 0-9 - . _ ~) and those in `keep` stay,
+// every other byte becomes %XX (upper-case hex).
+std::string PercentEncode(std::string_view text, std::string_view keep = {});
 std::vector<std::string> Split(std::string_view s, char sep);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 
