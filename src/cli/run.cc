@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -46,6 +47,8 @@ int Run(const Args& args) {
     app::HealthOptions ho;
     ho.host = addr->host;
     ho.port = addr->port;
+    // Alive means the loops keep finishing cycles; allow a few slow ones before calling it stuck.
+    ho.stall_seconds = std::max<int64_t>(300, 10 * config->poll_interval_seconds);
     auto started = app::HealthServer::Start(ho, p->metrics, p->clock, [&daemon] {
       std::vector<app::NotReadyLink> out;
       if (!daemon) return std::vector<app::NotReadyLink>{{"*", "starting"}};
@@ -68,6 +71,12 @@ int Run(const Args& args) {
     if (ping_every.count() > 0 && now - last_ping.load() >= ping_every.count()) {
       last_ping = now;
       notifier.Watchdog();  // only after real progress: a stalled loop gets restarted
+    }
+    if (daemon) {
+      const auto not_ready = daemon->NotReady();
+      notifier.Status(not_ready.empty() ? "all links in sync"
+                                        : std::to_string(not_ready.size()) + " link(s) not ready: " +
+                                              not_ready.front().first + ": " + not_ready.front().second);
     }
   });
   std::thread signals([&] {
