@@ -135,12 +135,35 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
       if (!changed) in.observed.defender.erase(d);
     }
   }
+  std::vector<store::Pair> completed;         // creations an earlier run made but never confirmed
+  std::vector<store::BaseMove> seeded_bases;  // their bases, from the creation's own snapshots
   for (const auto& [id, pair] : cap.pairs) {
-    // A pending defender-alert creation is planned again; its creator finds the earlier attempt.
-    if (pair.state == store::PairState::kCreatePending) continue;
     if (!cap.touched.count(id) && !cap.observed.defender.count(id)) continue;
     auto bases = m.ctx.store->Bases(pair.key);
     if (!bases.ok()) return finish(bases.status());
+    if (pair.state == store::PairState::kCreatePending) {
+      // The twin exists although its creation was never confirmed (a crash after the PUT, or
+      // a lost reply): the create went through. Its bases are what the creation was planned
+      // from and what it wrote, so changes made since then propagate as usual. Without the
+      // snapshots, or without the twin, the creation is planned again (idempotent).
+      auto d_snap = m.ctx.store->Observed(pair.key, Side::kDefender);
+      auto s_snap = m.ctx.store->Observed(pair.key, Side::kSentinel);
+      if (pair.sentinel_id.empty() || !cap.observed.sentinel.count(pair.sentinel_id) || !d_snap.ok() ||
+          !*d_snap || !s_snap.ok() || !*s_snap) {
+        continue;
+      }
+      for (domain::Field f : domain::kAllFields) {
+        bases->Get(Side::kDefender, f) = store::Base{(*d_snap)->values[f], (*d_snap)->stamp, false};
+        bases->Get(Side::kSentinel, f) = store::Base{(*s_snap)->values[f], (*s_snap)->stamp, true};
+        seeded_bases.push_back({pair.key, Side::kDefender, f, *bases->Get(Side::kDefender, f)});
+        seeded_bases.push_back({pair.key, Side::kSentinel, f, *bases->Get(Side::kSentinel, f)});
+      }
+      store::Pair active = pair;
+      active.state = store::PairState::kActive;
+      active.updated = now;
+      completed.push_back(active);
+      m.ctx.log->Info("twin.recovered", {{"link", m.Link()}, {"defender_id", id}, {"sentinel_id", pair.sentinel_id}});
+    }
     reconcile::PairState ps = ToPairState(pair, *bases);
     if (auto digest = m.ctx.store->Digest(pair.key); digest.ok() && *digest) {
       ps.digest_hash = (*digest)->hash;
@@ -187,8 +210,18 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
     m.ctx.metrics->Add("xdrsync_cycles_held_total", {{"link", m.Link()}});
     return finish(m.ctx.store->RecordDecision(decision));
   }
+  decision.pairs = completed;
+  decision.bases = seeded_bases;
   std::set<std::string> creating;
-  for (const auto& c : plan.creations) creating.insert(c.defender_id);
+  for (const auto& c : plan.creations) {
+    creating.insert(c.defender_id);
+    // What the creation is planned from and what it writes: the bases if its confirmation is lost.
+    const auto& d = cap.observed.defender.at(c.defender_id);
+    decision.observed.push_back({{m.Link(), c.defender_id}, Side::kDefender, reconcile::DefenderValues(d),
+                                 {d.last_update, ""}, now});
+    decision.observed.push_back({{m.Link(), c.defender_id}, Side::kSentinel, domain::CanonicalSentinel(c.incident),
+                                 {Timestamp(), ""}, now});
+  }
   for (const auto& u : plan.pairs) {
     store::Pair p = ToStorePair(m.Link(), u.state, m.Way(), now);
     if (creating.count(u.state.defender_id)) {
@@ -205,7 +238,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
     }
     decision.pairs.push_back(p);
   }
-  decision.bases = ToBaseMoves(m.Link(), plan.base_updates);
+  for (auto& b : ToBaseMoves(m.Link(), plan.base_updates)) decision.bases.push_back(std::move(b));
   std::vector<PendingWrite> writes;
   std::vector<store::OutboxEntry> earlier = cap.outbox_rows;
   auto add = [&](PendingWrite::Kind kind, size_t index, const std::string& pair, Side target, const char* what,

@@ -36,6 +36,20 @@ bool Planner::AlreadyWritten(const PairState& pair, Side target, const std::stri
   return std::find(target_markers.begin(), target_markers.end(), uuid) != target_markers.end();
 }
 
+void Planner::OwnerNote(const std::string& pair_key, Side target, const std::string& target_incident,
+                        const std::string& note, const std::vector<std::string>& target_markers) {
+  CommentWrite c;
+  c.defender_id = pair_key;
+  c.target = target;
+  c.target_incident = target_incident;
+  c.uuid = domain::OwnCommentUuid(Link(), "owner-note", pair_key + "/" + note);
+  if (std::find(target_markers.begin(), target_markers.end(), c.uuid) != target_markers.end()) return;
+  if (!PlannedMarkers(target, target_incident).insert(c.uuid).second) return;
+  c.text = domain::Marker(c.uuid) + " " + note;
+  c.purpose = "owner-note";
+  plan_.comments.push_back(std::move(c));
+}
+
 bool Planner::AddSentinelComment(const PairState& pair, const SentinelIncident& s, CommentWrite c,
                                  PendingWrites& w) {
   if (!PlannedMarkers(Side::kSentinel, s.name).insert(c.uuid).second) return true;

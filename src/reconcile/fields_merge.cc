@@ -125,8 +125,8 @@ bool Planner::PropagateToSentinel(Field f, const std::string& key, const Defende
                                       "' has no Sentinel equivalent; not propagated"});
     return false;
   }
-  if (!mapped->note.empty()) plan_.notices.push_back({key, mapped->note});
   const SentinelIncident& s = *w.sentinel;
+  if (!mapped->note.empty()) OwnerNote(key, Side::kSentinel, s.name, mapped->note, MarkersIn(s));
   if (domain::SameValue(Side::kSentinel, f, mapped->value, sv[f])) {
     plan_.base_updates.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
     plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
@@ -150,7 +150,7 @@ bool Planner::PropagateToDefender(Field f, const std::string& key, const Sentine
                                       "' has no Defender equivalent; not propagated"});
     return false;
   }
-  if (!mapped->note.empty()) plan_.notices.push_back({key, mapped->note});
+  if (!mapped->note.empty()) OwnerNote(key, Side::kDefender, d.id, mapped->note, MarkersIn(d));
   if (f == Field::kStatus && mapped->value == "inProgress" && policy_.defender_refuses_in_progress) {
     mapped->value = "active";  // this tenant refused inProgress once; Active is the nearest it takes
   }

@@ -70,6 +70,9 @@ class Planner {
                           PendingWrites& w);
   bool AlreadyWritten(const PairState& pair, Side target, const std::string& uuid,
                       const std::vector<std::string>& target_markers) const;
+  // A lossy owner mapping (keep-unassigned) leaves one comment saying who the owner was.
+  void OwnerNote(const std::string& pair_key, Side target, const std::string& target_incident,
+                 const std::string& note, const std::vector<std::string>& target_markers);
 
   // merges.cc: redirects, tombstones, comment carry-over.
   void HandleRedirect(const domain::DefenderIncident& a);

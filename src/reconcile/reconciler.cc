@@ -165,10 +165,12 @@ void Planner::CreateTwin(const DefenderIncident& d, const std::string& cause) {
   const domain::FieldValues dv = DefenderValues(d);
   domain::FieldValues sv;
   std::set<Field> fields;
+  std::vector<std::string> notes;
   for (Field f : domain::kAllFields) {
     if (auto m = domain::MapToSentinel(f, dv[f], policy_.mapping)) {
       sv[f] = m->value;
       fields.insert(f);
+      if (!m->note.empty()) notes.push_back(m->note);
     }
   }
   c.incident = domain::SentinelWithFields(s, sv, fields);
@@ -188,6 +190,7 @@ void Planner::CreateTwin(const DefenderIncident& d, const std::string& cause) {
   w.sentinel = c.incident;
   CopyComments(pair, d, c.incident, w);
   AlertDigest(pair, d, c.incident, w);
+  for (const auto& note : notes) OwnerNote(d.id, Side::kSentinel, c.twin_id, note, {});
   for (const auto& label : w.labels_added) domain::SetReservedLabel(c.incident, label, true);
   plan_.creations.push_back(std::move(c));
 }

@@ -280,6 +280,11 @@ Result<domain::SentinelIncident> FakeSentinel::Put(const domain::SentinelInciden
   }
   Touch(next, "xdrsync-app");
   incidents_[incident.name] = next;
+  if (!lost_reply_.ok()) {
+    Status lost = lost_reply_;
+    lost_reply_ = Status::Ok();
+    return lost;
+  }
   domain::SentinelIncident reply = next;
   reply.comments.clear();
   return reply;

@@ -77,6 +77,11 @@ class FakeSentinel final : public api::SentinelClient {
   std::vector<std::string> Names() const;
   size_t size() const;
   void FailNext(const std::string& method, Status status, int times = 1);
+  // The next Put is applied, then its reply is lost (the caller sees `status`).
+  void LoseNextPutReply(Status status) {
+    std::lock_guard lock(mu_);
+    lost_reply_ = std::move(status);
+  }
   int Calls(const std::string& method) const;
   void Remove(const std::string& name);
   // Incidents the connector created (provider "Microsoft XDR"), for link mode.
@@ -100,6 +105,7 @@ class FakeSentinel final : public api::SentinelClient {
   std::map<std::string, int> calls_;
   int etag_ = 0;
   int number_ = 0;
+  Status lost_reply_;
 };
 
 }  // namespace xdrsync::testing

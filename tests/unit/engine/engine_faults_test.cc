@@ -23,6 +23,24 @@ TEST_F(EngineTest, TransientWriteFailureIsRetriedNextCycleFromAFreshRead) {
   EXPECT_EQ(*store->OutboxDepth(std::string("contoso")), 0);
 }
 
+TEST_F(EngineTest, CreationWhoseReplyWasLostIsRecoveredAndChangesStillFlow) {
+  defender.Add("1");
+  sentinel.LoseNextPutReply(Status(Code::kUnavailable, "connection reset after the PUT was applied"));
+  auto r = Cycle();
+  EXPECT_EQ(r.writes_failed, 1u);
+  ASSERT_EQ(sentinel.size(), 1u);  // the service did create it
+  // A restart, and an analyst change made meanwhile.
+  Reopen();
+  defender.Edit("1", [](domain::DefenderIncident& d) { d.status = domain::ParseDStatus("inProgress"); });
+  Settle();
+  EXPECT_EQ(sentinel.size(), 1u);
+  const std::string twin = TwinName("1");
+  EXPECT_EQ(WireText(sentinel.Peek(twin).status), "Active");
+  EXPECT_EQ((*store->PairByDefenderId("contoso", "1"))->state, store::PairState::kActive);
+  EXPECT_TRUE(store->OpenConflicts(std::string("contoso"))->empty());
+  EXPECT_EQ(log.Count("twin.recovered"), 1u);
+}
+
 TEST_F(EngineTest, EtagConflictIsReplannedNotOverwritten) {
   defender.Add("1");
   Settle();

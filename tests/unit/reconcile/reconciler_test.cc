@@ -223,6 +223,27 @@ TEST_F(ReconcilerTest, OwnerMapAppliesBothWaysAndClearingClears) {
   EXPECT_TRUE(w.Cycle().empty());
 }
 
+TEST_F(ReconcilerTest, UnmappedOwnerUnderKeepUnassignedLeavesOneCommentSayingWho) {
+  w.policy.mapping.owners.unmapped = domain::OwnerMap::Unmapped::kKeepUnassigned;
+  w.NewDefender("1").assigned_to = "eve@partner.org";
+  Settle();
+  EXPECT_FALSE(w.Twin("1").owner);
+  auto says_eve = [&] {
+    const auto& cs = w.Twin("1").comments;
+    return std::count_if(cs.begin(), cs.end(),
+                         [](const auto& c) { return c.message.find("eve@partner.org") != std::string::npos; });
+  };
+  EXPECT_EQ(says_eve(), 1);
+  w.defender["1"].assigned_to = "mallory@partner.org";
+  w.TouchDefender("1");
+  Settle();
+  EXPECT_EQ(says_eve(), 1);
+  const auto& cs = w.Twin("1").comments;
+  EXPECT_EQ(std::count_if(cs.begin(), cs.end(),
+                          [](const auto& c) { return c.message.find("mallory@partner.org") != std::string::npos; }),
+            1);
+}
+
 TEST_F(ReconcilerTest, TagsMergeAsSetsAndOwnedLabelsNeverReachDefender) {
   w.NewDefender("1").custom_tags = {"base"};
   Settle();
