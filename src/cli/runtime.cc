@@ -41,13 +41,15 @@ class MeteredTokenProvider final : public auth::TokenProvider {
 // One API of one tenant: its decorated transport chain and the token provider behind it.
 struct Channel {
   std::unique_ptr<auth::TokenProvider> tokens;
-  std::unique_ptr<http::Transport> metered, budgeted, retrying, authorized;
+  std::unique_ptr<http::Transport> retrying, authorized;
 };
 
 }  // namespace
 
 struct Runtime::Parts {
-  std::unique_ptr<http::Transport> login_metered, login_retrying;
+  // Shared by every channel: one metrics layer and one budget, whose buckets are keyed by API,
+  // read/write and tenant, so two workspaces of one tenant draw from the same bucket.
+  std::unique_ptr<http::Transport> metered, budgeted, login_retrying;
   std::map<std::string, Channel> channels;  // "<tenant|workspace>/<api>"
   std::map<std::string, std::unique_ptr<api::DefenderClient>> defenders;  // by tenant name, "ws:<name>" home Graph
   std::map<std::string, std::unique_ptr<api::SentinelClient>> sentinels;  // by workspace name
@@ -74,8 +76,7 @@ engine::LinkRunner* Runtime::runner(const std::string& link) {
 namespace {
 
 Result<http::Transport*> MakeChannel(Runtime::Parts& p, const std::string& key, const auth::AuthConfig& auth,
-                                     const std::string& scope, const http::BudgetOptions& budget,
-                                     http::Transport& base, Logger& log, Metrics& metrics, Sleeper& sleeper,
+                                     const std::string& scope, Logger& log, Metrics& metrics, Sleeper& sleeper,
                                      const Clock& clock) {
   auto it = p.channels.find(key);
   if (it != p.channels.end()) return it->second.authorized.get();
@@ -84,10 +85,8 @@ Result<http::Transport*> MakeChannel(Runtime::Parts& p, const std::string& key, 
   if (!tokens.ok()) return tokens.status();
   ch.tokens = std::make_unique<MeteredTokenProvider>(std::move(*tokens), auth.tenant_id, metrics, clock);
   // Outermost first: the token (401 -> refresh once), then retries, each retry paying into the
-  // rate budget, counted by the metrics, sent by the base transport.
-  ch.metered = std::make_unique<http::MetricsTransport>(base, metrics, log);
-  ch.budgeted = std::make_unique<http::BudgetTransport>(*ch.metered, budget, sleeper, clock, metrics);
-  ch.retrying = std::make_unique<http::RetryingTransport>(*ch.budgeted, http::RetryPolicy{}, sleeper, clock, metrics, log);
+  // shared rate budget, counted by the metrics, sent by the base transport.
+  ch.retrying = std::make_unique<http::RetryingTransport>(*p.budgeted, http::RetryPolicy{}, sleeper, clock, metrics, log);
   ch.authorized = std::make_unique<http::AuthorizingTransport>(*ch.retrying, *ch.tokens, scope);
   http::Transport* out = ch.authorized.get();
   p.channels[key] = std::move(ch);
@@ -99,8 +98,8 @@ struct WayChoice {
   engine::TwinCreator* creator = nullptr;
 };
 
-WayChoice ChooseWay(Runtime::Parts& p, const SentinelWorkspace& ws, const http::BudgetOptions& budget,
-                    http::Transport& base, Logger& log, Metrics& metrics, Sleeper& sleeper, const Clock& clock) {
+WayChoice ChooseWay(Runtime::Parts& p, const SentinelWorkspace& ws, Logger& log, Metrics& metrics, Sleeper& sleeper,
+                    const Clock& clock) {
   api::SentinelClient& sentinel = *p.sentinels.at(ws.name);
   WayChoice c;
   if (ws.portal == Portal::kAzure) {
@@ -139,8 +138,7 @@ WayChoice ChooseWay(Runtime::Parts& p, const SentinelWorkspace& ws, const http::
     return c;
   }
   // defender-alert twins are created through Graph in the workspace's own tenant.
-  auto ch = MakeChannel(p, ws.name + "/graph", ws.auth, ws.endpoints.graph_scope, budget, base, log, metrics, sleeper,
-                        clock);
+  auto ch = MakeChannel(p, ws.name + "/graph", ws.auth, ws.endpoints.graph_scope, log, metrics, sleeper, clock);
   if (!ch.ok()) {
     c.error = "workspace " + ws.name + ": " + ch.status().ToString();
     return c;
@@ -175,14 +173,21 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
   auto store = store::OpenStateStore(config.state_path);
   if (!store.ok()) return store.status();
   rt->store_ = std::move(*store);
-  p.login_metered = std::make_unique<http::MetricsTransport>(base, metrics, log);
-  p.login_retrying = std::make_unique<http::RetryingTransport>(*p.login_metered, http::RetryPolicy{}, sleeper, clock,
-                                                               metrics, log);
   http::BudgetOptions budget = http::DefaultBudgetOptions();
   for (const auto& t : config.defender_tenants) {
     budget.limits["graph/read/" + t.tenant_id] = {static_cast<double>(t.reads_per_minute) / 6, t.reads_per_minute / 60.0};
     budget.limits["graph/write/" + t.tenant_id] = {static_cast<double>(t.writes_per_minute) / 6, t.writes_per_minute / 60.0};
-    auto ch = MakeChannel(p, t.name + "/graph", t.auth, t.endpoints.graph_scope, budget, base, log, metrics, sleeper, clock);
+  }
+  for (const auto& w : config.sentinel_workspaces) {
+    budget.limits["arm/read/" + w.tenant_id] = {w.reads_per_second * 10, w.reads_per_second};
+    budget.limits["arm/write/" + w.tenant_id] = {w.writes_per_second * 10, w.writes_per_second};
+  }
+  p.metered = std::make_unique<http::MetricsTransport>(base, metrics, log);
+  p.budgeted = std::make_unique<http::BudgetTransport>(*p.metered, budget, sleeper, clock, metrics);
+  p.login_retrying = std::make_unique<http::RetryingTransport>(*p.metered, http::RetryPolicy{}, sleeper, clock,
+                                                               metrics, log);
+  for (const auto& t : config.defender_tenants) {
+    auto ch = MakeChannel(p, t.name + "/graph", t.auth, t.endpoints.graph_scope, log, metrics, sleeper, clock);
     if (!ch.ok()) return ch.status().Annotate("defender tenant " + t.name);
     api::GraphClientOptions o;
     o.graph_url = t.endpoints.graph_url;
@@ -190,9 +195,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
     p.defenders[t.name] = api::MakeGraphDefenderClient(**ch, o, clock, log, metrics);
   }
   for (const auto& w : config.sentinel_workspaces) {
-    budget.limits["arm/read/" + w.tenant_id] = {w.reads_per_second * 10, w.reads_per_second};
-    budget.limits["arm/write/" + w.tenant_id] = {w.writes_per_second * 10, w.writes_per_second};
-    auto ch = MakeChannel(p, w.name + "/arm", w.auth, w.endpoints.arm_scope, budget, base, log, metrics, sleeper, clock);
+    auto ch = MakeChannel(p, w.name + "/arm", w.auth, w.endpoints.arm_scope, log, metrics, sleeper, clock);
     if (!ch.ok()) return ch.status().Annotate("sentinel workspace " + w.name);
     api::ArmClientOptions o;
     o.arm_url = w.endpoints.arm_url;
@@ -211,7 +214,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
     if (ws == nullptr || tenant == nullptr) return InvalidArgument("link " + l.name + ": unknown tenant or workspace");
     engine::TwinCreator* creator = nullptr;
     if (l.policy.mode == reconcile::LinkMode::kMirror) {
-      const WayChoice way = ChooseWay(p, *ws, budget, base, log, metrics, sleeper, clock);
+      const WayChoice way = ChooseWay(p, *ws, log, metrics, sleeper, clock);
       info.way = way.way;
       info.way_reason = way.reason;
       info.error = way.error;

@@ -3,6 +3,7 @@
 // provenance; each failure is recorded against its outbox row so the pair is re-read and
 // re-planned, and a write that keeps failing is quarantined rather than stalling its link.
 #include <algorithm>
+#include <chrono>
 
 #include "bridge.h"
 #include "runner_impl.h"
@@ -133,6 +134,7 @@ Status LinkRunner::Impl::ExecuteDefender(const reconcile::DefenderWrite& w, cons
   // moved since the plan (the remaining window is one round trip; see docs/operations.md).
   auto fresh = ctx.defender->Get(w.defender_id);
   if (!fresh.ok()) return fresh.status();
+  const auto read_at = std::chrono::steady_clock::now();
   const domain::FieldValues now_values = reconcile::DefenderValues(*fresh);
   for (const auto& [field, expected] : w.expected) {
     if (!domain::SameValue(Side::kDefender, field, now_values[field], expected)) {
@@ -149,6 +151,10 @@ Status LinkRunner::Impl::ExecuteDefender(const reconcile::DefenderWrite& w, cons
     auto patched = ctx.defender->Patch(w.defender_id, patch);
     if (!patched.ok()) return patched.status();
     response = std::move(*patched);
+    // The window in which an analyst's edit could be overwritten: from our read to the PATCH's
+    // answer (Graph has no etag). Measured, not hidden (docs/operations.md).
+    ctx.metrics->Observe("xdrsync_defender_patch_window_seconds", {{"link", Link()}},
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - read_at).count());
   }
   LogChanges(Side::kDefender, w.defender_id, "", w.changes);
   return ctx.store->ConfirmWrite(row.outbox_id, ToBaseMoves(Link(), reconcile::BasesAfterDefenderWrite(w, response)),

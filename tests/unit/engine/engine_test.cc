@@ -41,6 +41,8 @@ TEST_F(EngineTest, ChangesFlowBothWaysAndAreAudited) {
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(WireText(defender.Peek("1").status), "resolved");
   EXPECT_EQ(WireText(*defender.Peek("1").classification), "truePositive");
+  // The read-then-PATCH window is measured for every Defender PATCH.
+  EXPECT_GE(metrics.Value("xdrsync_defender_patch_window_seconds", {{"link", "contoso"}}), 1);
   defender.Edit("1", [](domain::DefenderIncident& d) { d.assigned_to = "bob@contoso.com"; });
   Cycle();
   EXPECT_EQ(sentinel.Peek(twin).owner->user_principal_name, "bob@contoso.com");
