@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 
 #include "http_server.h"
 
@@ -174,8 +175,19 @@ void PostFault(const FaultRule& fault, HttpResponse* response) {
 }
 
 // Correlation headers as each service sends them; Graph errors also carry them in innerError.
+// RFC 9110 IMF-fixdate of the emulator clock: clients measure the server's clock offset from it.
+std::string HttpDate(TimePoint now) {
+  const time_t t = static_cast<time_t>(EpochSeconds(now));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
 void StampHeaders(Services& s, const std::string& service, const HttpRequest& request,
                   HttpResponse* response) {
+  response->SetHeader("Date", HttpDate(s.clock.Now()));
   std::string request_id = s.ids.Guid();
   if (service == "graph") {
     std::string client_request_id = request.Header("client-request-id");

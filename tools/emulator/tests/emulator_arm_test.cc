@@ -44,6 +44,7 @@ TEST_F(EmulatorArm, PutCreatesWith201ThenUpdatesWith200AndANewEtag) {
   std::string etag = c["etag"];
   EXPECT_EQ(etag.front(), '"');
   EXPECT_FALSE(created.Header("x-ms-request-id").empty());
+  EXPECT_NE(created.Header("date").find(" GMT"), std::string::npos);  // clients read the clock offset
   auto updated = Put("inc-1", ArmBody("second", "Active", etag));
   ASSERT_EQ(updated.status, 200) << updated.body;
   EXPECT_NE(updated.Json()["etag"], etag);
