@@ -253,7 +253,7 @@ HttpResponse Emulator::Handle(const HttpRequest& request) {
   RequestContext ctx;
   ctx.service = ServiceOf(request.path);
   ctx.route = ctx.service + ".unknown";
-  std::optional<FaultRule> fault = s.faults.Draw(request.method, request.path);
+  std::optional<FaultRule> fault = s.faults.Draw(request.method, request.path, request.sequence_on_connection);
   HttpResponse response;
   if (!PreFault(s, ctx.service, request, fault, &response)) {
     if (ctx.service == "token") {

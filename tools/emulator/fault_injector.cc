@@ -68,6 +68,11 @@ bool FaultRuleFromJson(const nlohmann::json& j, FaultRule* out, std::string* err
   r.probability = j.value("probability", 1.0);
   r.count = j.value("count", r.kind == FaultKind::kConflictNextPut ? 1 : -1);
   r.skip = j.value("skip", 0);
+  r.connection = j.value("connection", "any");
+  if (r.connection != "any" && r.connection != "reused" && r.connection != "fresh") {
+    *error = "connection must be \"any\", \"reused\" or \"fresh\", not '" + r.connection + "'";
+    return false;
+  }
   r.status = j.value("status", r.status);
   r.latency_ms = j.value("latency_ms", 0);
   r.hang_ms = j.value("hang_ms", 120000);
@@ -92,7 +97,7 @@ nlohmann::json FaultRuleToJson(const FaultRule& r) {
   }
   return {{"id", r.id},           {"method", r.method},     {"path_regex", r.path_regex},
           {"path_glob", r.path_glob}, {"kind", kind},       {"probability", r.probability},
-          {"count", r.count},     {"skip", r.skip},         {"status", r.status},
+          {"count", r.count},     {"skip", r.skip},         {"connection", r.connection},         {"status", r.status},
           {"latency_ms", r.latency_ms}, {"hang_ms", r.hang_ms},
           {"retry_after_s", r.retry_after_s}, {"field", r.field},
           {"enum_value", r.enum_value}, {"fired", r.fired}, {"matched", r.matched}};
@@ -132,13 +137,16 @@ nlohmann::json FaultInjector::List() const {
   return out;
 }
 
-std::optional<FaultRule> FaultInjector::Draw(const std::string& method, const std::string& path) {
+std::optional<FaultRule> FaultInjector::Draw(const std::string& method, const std::string& path,
+                                             int sequence_on_connection) {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& e : entries_) {
     FaultRule& r = e.rule;
     if (r.count == 0) continue;
     if (r.method != "*" && r.method != method) continue;
     if (r.kind == FaultKind::kConflictNextPut && method != "PUT" && method != "PATCH") continue;
+    if (r.connection == "reused" && sequence_on_connection <= 1) continue;
+    if (r.connection == "fresh" && sequence_on_connection > 1) continue;
     if (!std::regex_match(path, e.re)) continue;
     ++r.matched;
     if (r.matched <= r.skip) continue;

@@ -35,6 +35,9 @@ struct FaultRule {
   double probability = 1.0;
   int count = -1;          // fires at most this often; -1 = unlimited
   int skip = 0;            // let this many matching requests pass first
+  // Connection condition: "any", "reused" (only a request that is not the first on its kept-alive
+  // connection: the case in which an HTTP client may silently resend) or "fresh" (only the first).
+  std::string connection = "any";
   int status = 500;
   int latency_ms = 0;
   int hang_ms = 120000;
@@ -59,7 +62,8 @@ class FaultInjector {
   void Reseed(uint64_t seed);
   nlohmann::json List() const;
   // The first rule that matches and fires for this request, consuming its count.
-  std::optional<FaultRule> Draw(const std::string& method, const std::string& path);
+  // `sequence_on_connection` is 1 for the first request on its connection.
+  std::optional<FaultRule> Draw(const std::string& method, const std::string& path, int sequence_on_connection = 1);
 
  private:
   struct Entry {

@@ -20,6 +20,9 @@ struct HttpRequest {
   std::string query;         // raw query string (still encoded), without '?'
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  // 1 for the first request on its TCP connection, 2 for the next one on the same kept-alive
+  // connection, and so on (fault rules can target reused connections only).
+  int sequence_on_connection = 1;
 
   // Header value by lower-case name, or "" when absent.
   std::string Header(const std::string& lower_name) const;

@@ -133,9 +133,10 @@ void HttpServer::ReapFinished() {
 
 void HttpServer::Serve(Connection* conn) {
   HttpReader reader(conn->fd);
-  for (;;) {
+  for (int sequence = 1;; ++sequence) {
     HttpRequest request;
     HttpReader::Result result = reader.Next(&request);
+    request.sequence_on_connection = sequence;
     if (result == HttpReader::Result::kClosed || stopping_) break;
     if (result == HttpReader::Result::kBad) {
       HttpResponse bad;

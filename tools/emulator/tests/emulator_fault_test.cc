@@ -87,6 +87,24 @@ TEST_F(EmulatorFault, ReplyLostAfterTheWriteIsApplied) {
   EXPECT_EQ(history.back()["actor"], "api:xdrsync-app");
 }
 
+TEST_F(EmulatorFault, ConnectionConditionTargetsOnlyReusedKeepAliveConnections) {
+  Fault({{"kind", "drop_after_apply"}, {"method", "PATCH"}, {"connection", "reused"}, {"count", 1}});
+  EXPECT_EQ(Control("GET", "/faults")["faults"][0]["connection"], "reused");
+  // A fresh connection per request: never the second on its connection, so the rule never fires.
+  EXPECT_EQ(Patch("fresh").status, 200);
+  EXPECT_EQ(Assigned(), "fresh");
+  // The second request on a kept-alive connection is the one an HTTP client may silently resend.
+  TestHttpClient keep(emu_->port(), /*keep_alive=*/true);
+  EXPECT_EQ(keep.Get("/v1.0/security/incidents/" + id_, graph_).status, 200);
+  auto dropped = keep.SendJson("PATCH", "/v1.0/security/incidents/" + id_, {{"assignedTo", "reused"}}, graph_);
+  EXPECT_EQ(dropped.outcome, Outcome::kClosedBeforeReply);
+  EXPECT_EQ(Assigned(), "reused");
+  std::string error;
+  FaultRule rule;
+  EXPECT_FALSE(FaultRuleFromJson({{"kind", "reset"}, {"connection", "sometimes"}}, &rule, &error));
+  EXPECT_NE(error.find("connection"), std::string::npos);
+}
+
 TEST_F(EmulatorFault, MalformedJsonAndUnknownEnum) {
   Fault({{"kind", "malformed_json"}, {"count", 1}});
   auto bad = http_->Get("/v1.0/security/incidents/" + id_, graph_);
