@@ -26,7 +26,7 @@ struct Item {
 Item StartItem(const Json& j, bool had_bad_text, std::string_view kind, const std::string& what,
                const Reader& r) {
   const std::optional<std::string> name = r.String("name");
-  const bool name_ok = name && !name->empty() && !detail::HasBadText(*name);
+  const bool name_ok = name && !name->empty() && !detail::HasBadText(*name) && detail::IsPlainId(*name);
   Item item{name_ok ? *name : "", name_ok ? std::string(kind) + " " + Reader::Quote(*name) : what};
   if (!name_ok) r.Fail("name", name ? "empty or invalid" : "missing");
   if (had_bad_text) {

@@ -56,7 +56,7 @@ Result<std::vector<DefenderAlert>> GraphDefenderClient::PageAlerts(const std::st
   std::vector<DefenderAlert> alerts;
   std::set<std::string> alert_ids;
   std::set<std::string> links_seen;
-  for (;;) {
+  for (size_t pages = 1;; ++pages) {
     CallResult call = caller_.Call("GET", url, ReadHeaders());
     if (!call.ok()) return call.status;
     Result<Page<DefenderAlert>> page = ParseDefenderAlertPage(call.body);
@@ -79,10 +79,15 @@ Result<std::vector<DefenderAlert>> GraphDefenderClient::PageAlerts(const std::st
       return ParseError(call.what + ": @odata.nextLink leaves the service; not followed (request-id " +
                         call.request_id + ")");
     }
+    // A paging loop or an endless list concerns this incident only: an item error, not a failed
+    // listing that would stall the link every cycle.
     if (!links_seen.insert(page->next_link).second) {
-      return Status(Code::kUnavailable, call.what + ": @odata.nextLink repeats (paging loop) after " +
-                                            std::to_string(alerts.size()) + " alerts (request-id " + call.request_id +
-                                            ")");
+      return ParseError(call.what + ": @odata.nextLink repeats (paging loop) after " + std::to_string(alerts.size()) +
+                        " alerts (request-id " + call.request_id + ")");
+    }
+    if (pages >= options_.max_alert_pages) {
+      return ParseError(call.what + ": more than " + std::to_string(options_.max_alert_pages) +
+                        " pages of alerts; not read further (request-id " + call.request_id + ")");
     }
     url = std::move(page->next_link);
   }

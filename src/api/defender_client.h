@@ -37,7 +37,8 @@ class GraphDefenderClient final : public DefenderClient {
   // defender_listing.cc
   Result<Listing<domain::DefenderIncident>> List(std::optional<Timestamp> since, const std::string& extra_filter,
                                                  bool with_alerts);
-  Segment RunSegment(const std::string& first_url, bool expand, Collector* collector);
+  // `pages_left` is the listing's page budget, spent by every page read.
+  Segment RunSegment(const std::string& first_url, bool expand, Collector* collector, size_t* pages_left);
   std::string ListUrl(std::optional<Timestamp> since, const std::string& extra_filter, bool expand) const;
   bool ExpandAllowed() const;
   void NoteExpandFailed();

@@ -17,6 +17,7 @@ struct GraphDefenderClient::Segment {
   Status status;               // not ok: the listing fails
   bool stopped_short = false;  // paging ended before the data did: continue from the last time
   bool expand_failed = false;  // $expand=alerts gave 5xx: continue without it
+  bool out_of_pages = false;   // the listing's page budget is spent: end with what it has
   size_t new_items = 0;
 };
 
@@ -56,12 +57,19 @@ void GraphDefenderClient::NoteExpandFailed() {
 
 Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timestamp> since,
                                                             const std::string& extra_filter, bool with_alerts) {
-  Collector collector;
+  Collector collector(caller_.clock().Now() + kFutureSkewSeconds);
   bool expand = with_alerts && ExpandAllowed();
   std::optional<Timestamp> cursor = since;
+  size_t pages_left = options_.max_listing_pages;
   for (bool first = true;; first = false) {
-    const Segment segment = RunSegment(ListUrl(cursor, extra_filter, expand), expand, &collector);
+    const Segment segment = RunSegment(ListUrl(cursor, extra_filter, expand), expand, &collector, &pages_left);
     if (!segment.status.ok()) return segment.status;
+    if (segment.out_of_pages) {
+      caller_.logger().Warn("graph_listing_truncated", {{"tenant", options_.tenant},
+                                                        {"pages", std::to_string(options_.max_listing_pages)},
+                                                        {"at", collector.newest() ? collector.newest()->ToString() : ""}});
+      break;
+    }
     if (segment.expand_failed) {
       expand = false;
       NoteExpandFailed();
@@ -105,12 +113,17 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
 }
 
 GraphDefenderClient::Segment GraphDefenderClient::RunSegment(const std::string& first_url, bool expand,
-                                                             Collector* collector) {
+                                                             Collector* collector, size_t* pages_left) {
   Segment segment;
   std::set<std::string> links_seen;
   std::string url = first_url;
   size_t received = 0;
   for (;;) {
+    if (*pages_left == 0) {
+      segment.out_of_pages = true;
+      return segment;
+    }
+    --*pages_left;
     CallResult call = caller_.Call("GET", url, ReadHeaders());
     if (!call.ok()) {
       if (expand && call.status.code() == Code::kUnavailable) {

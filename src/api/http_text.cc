@@ -18,7 +18,13 @@ size_t AuthorityStart(std::string_view url) {
 
 std::string EncodeQueryValue(std::string_view value) { return PercentEncode(value, "':(),/@!$*"); }
 
-std::string EncodePathSegment(std::string_view segment) { return PercentEncode(segment); }
+std::string EncodePathSegment(std::string_view segment) {
+  // "." and ".." would be resolved as dot segments by every URL normaliser on the way; the codecs
+  // refuse such ids, and this keeps any that slip through from naming the parent resource.
+  if (segment == ".") return "%2E";
+  if (segment == "..") return "%2E%2E";
+  return PercentEncode(segment);
+}
 
 std::string ODataString(std::string_view value) {
   std::string out = "'";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <utility>
 
@@ -159,13 +160,16 @@ std::string Printable(std::string_view path) {
 
 }  // namespace
 
-Result<ParsedBody> ParseBody(std::string_view body) {
+Result<ParsedBody> ParseBody(std::string_view body, bool list_page) {
   try {
     std::string clean;
     ParsedBody parsed;
     Status s = Sanitize(body, clean, parsed.had_bad_text);
     if (!s.ok()) return s;
     parsed.json = Json::parse(clean);
+    if (!list_page) {
+      if (Status size = CheckFieldSizes(parsed.json); !size.ok()) return size;
+    }
     return parsed;
   } catch (const Json::exception& e) {
     // The library message quotes the last token, which may be a megabyte of string.
@@ -177,7 +181,30 @@ Result<ParsedBody> ParseBody(std::string_view body) {
 
 bool HasBadText(std::string_view s) { return s.find(kBadTextMarker) != std::string_view::npos; }
 
+namespace {
+std::optional<std::string> FindText(const Json& v, const std::function<bool(std::string_view)>& match);
+}  // namespace
+
 std::optional<std::string> FindBadText(const Json& v) {
+  return FindText(v, [](std::string_view s) { return HasBadText(s); });
+}
+
+std::optional<std::string> FindOversizedText(const Json& v, size_t max_bytes) {
+  return FindText(v, [max_bytes](std::string_view s) { return s.size() > max_bytes; });
+}
+
+Status CheckFieldSizes(const Json& v) {
+  if (std::optional<std::string> path = FindOversizedText(v, kMaxFieldBytes)) {
+    return ParseError("field " + (path->empty() ? std::string("(body)") : *path) + " is larger than 1 MiB");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// Path of the first string value or key under `v` that `match` picks. Iterative, so depth cannot
+// exhaust the stack.
+std::optional<std::string> FindText(const Json& v, const std::function<bool(std::string_view)>& match) {
   struct Node {
     const Json* value;
     std::string path;
@@ -187,11 +214,12 @@ std::optional<std::string> FindBadText(const Json& v) {
     Node n = std::move(stack.back());
     stack.pop_back();
     if (n.value->is_string()) {
-      if (HasBadText(n.value->get_ref<const std::string&>())) return n.path;
+      if (match(n.value->get_ref<const std::string&>())) return n.path;
     } else if (n.value->is_object()) {
       for (auto it = n.value->begin(); it != n.value->end(); ++it) {
-        std::string path = n.path.empty() ? it.key() : n.path + "." + it.key();
-        if (HasBadText(it.key())) return Reader::Quote(Printable(path));
+        const std::string key = Utf8Prefix(it.key(), kMaxQuoted);
+        std::string path = n.path.empty() ? key : n.path + "." + key;
+        if (match(it.key())) return Reader::Quote(Printable(path));
         stack.push_back({&it.value(), std::move(path)});
       }
     } else if (n.value->is_array()) {
@@ -202,6 +230,8 @@ std::optional<std::string> FindBadText(const Json& v) {
   }
   return std::nullopt;
 }
+
+}  // namespace
 
 Reader::Reader(const Json* obj, std::string prefix, ReadError* err)
     : obj_(obj), prefix_(std::move(prefix)), err_(err) {}
@@ -272,7 +302,12 @@ std::optional<std::string> Reader::Id(std::string_view key) const {
   const Json* v = Get(key);
   if (v == nullptr) return std::nullopt;
   if (v->is_number_integer()) return v->dump();
-  return String(key);
+  std::optional<std::string> id = String(key);
+  if (id && !id->empty() && !detail::IsPlainId(*id)) {
+    Fail(key, "not a plain id (a dot segment, a path or query character, or over 512 bytes)");
+    return std::nullopt;
+  }
+  return id;
 }
 
 std::optional<Timestamp> Reader::Time(std::string_view key) const {
@@ -333,6 +368,15 @@ std::vector<std::string> Reader::Strings(std::string_view key) const {
 
 Status FieldError(std::string_view item, const ReadError& e) {
   return ParseError(std::string(item) + ": field '" + e.field + "': " + e.why);
+}
+
+bool IsPlainId(std::string_view id) {
+  if (id.empty() || id.size() > 512 || id == "." || id == "..") return false;
+  for (char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '/' || c == '\\' || c == '?' || c == '#' || c == '%') return false;
+  }
+  return true;
 }
 
 std::string ItemId(const Json& item, std::string_view key) {

@@ -31,12 +31,22 @@ struct ParsedBody {
   bool had_bad_text = false;
 };
 
-// Parses a response body. Never throws.
-Result<ParsedBody> ParseBody(std::string_view body);
+// The largest string a service may send in one field (a description, a comment, a title): far above
+// any real one (Sentinel caps descriptions at 5,000 characters), small enough that a hostile or
+// broken value costs one item, not the process's memory (docs/security.md).
+inline constexpr size_t kMaxFieldBytes = size_t{1} << 20;
+
+// Parses a response body. Never throws. A body that is one object (not a list page, whose items
+// are checked one by one) fails when any of its strings is over kMaxFieldBytes.
+Result<ParsedBody> ParseBody(std::string_view body, bool list_page = false);
 
 // Path ("comments[1].comment") of the first string value or key under `v` that held invalid
 // UTF-8, or nullopt. Iterative, so depth cannot exhaust the stack.
 std::optional<std::string> FindBadText(const Json& v);
+// Path of the first string value or key under `v` longer than `max_bytes`, or nullopt.
+std::optional<std::string> FindOversizedText(const Json& v, size_t max_bytes);
+// kParseError "field <path> is larger than 1 MiB" when some string of `v` is.
+Status CheckFieldSizes(const Json& v);
 bool HasBadText(std::string_view s);
 
 // The first problem met while reading one item.
@@ -101,13 +111,17 @@ Status FieldError(std::string_view item, const ReadError& e);
 
 // The id of a page item for its ItemError, "" when unreadable.
 std::string ItemId(const Json& item, std::string_view key);
+// An id that can travel as one URL path segment: 1..512 bytes, not "." or "..", no '/', '\\', '?',
+// '#', '%', space or control character. Anything else from a service is a per-item error, so no
+// hostile id can walk a request to another resource.
+bool IsPlainId(std::string_view id);
 
 // The `value` array and next link of a list body; each element goes through `read`, which is
 // called as read(item, had_bad_text, index) and returns Result<T>.
 template <typename T, typename ReadFn>
 Result<Page<T>> ReadPage(std::string_view body, std::string_view next_key, std::string_view id_key,
                          ReadFn read) {
-  Result<ParsedBody> parsed = ParseBody(body);
+  Result<ParsedBody> parsed = ParseBody(body, true);
   if (!parsed.ok()) return parsed.status();
   const Json& doc = parsed->json;
   if (!doc.is_object())
@@ -123,6 +137,10 @@ Result<Page<T>> ReadPage(std::string_view body, std::string_view next_key, std::
   if (err.failed) return FieldError("list page", err);
   for (size_t i = 0; i < value->size(); ++i) {
     const Json& item = (*value)[i];
+    if (Status size = CheckFieldSizes(item); !size.ok()) {
+      page.errors.push_back(ItemError{i, ItemId(item, id_key), size});
+      continue;
+    }
     Result<T> one = read(item, parsed->had_bad_text, i);
     if (one.ok()) {
       page.items.push_back(std::move(one).value());

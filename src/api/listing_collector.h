@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -19,12 +20,17 @@ namespace xdrsync::api::detail {
 template <typename T, std::string T::*kKey, Timestamp T::*kStamp>
 class ListingCollector {
  public:
+  // Stamps later than `newest_limit` (our clock plus a skew allowance) are kept but do not count as
+  // the newest: a continuation or a watermark taken from a stamp in 2099 would skip everything
+  // between now and then.
+  explicit ListingCollector(std::optional<Timestamp> newest_limit = std::nullopt) : limit_(newest_limit) {}
+
   // Takes one page; returns how many items were new or newer than the copy already held.
   size_t Add(Page<T>&& page) {
     size_t added = 0;
     for (T& item : page.items) {
       const Timestamp stamp = item.*kStamp;
-      if (!newest_ || *newest_ < stamp) newest_ = stamp;
+      if ((!limit_ || stamp <= *limit_) && (!newest_ || *newest_ < stamp)) newest_ = stamp;
       const auto [it, inserted] = index_.try_emplace(item.*kKey, items_.size());
       if (inserted) {
         items_.push_back(std::move(item));
@@ -59,6 +65,7 @@ class ListingCollector {
   std::vector<ItemError> errors_;
   std::set<std::string> error_keys_;
   std::optional<Timestamp> newest_;
+  std::optional<Timestamp> limit_;
 };
 
 }  // namespace xdrsync::api::detail

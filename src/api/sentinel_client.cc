@@ -64,10 +64,10 @@ Result<Listing<SentinelIncident>> ArmSentinelClient::ListChanged(Timestamp since
   std::string url = Url("", "$filter=" + EncodeQueryValue("properties/lastModifiedTimeUtc ge " + since.ToString()) +
                                 "&$orderby=" + EncodeQueryValue("properties/lastModifiedTimeUtc asc") +
                                 "&$top=" + std::to_string(options_.page_size));
-  Collector collector;
+  Collector collector(caller_.clock().Now() + kFutureSkewSeconds);
   std::set<std::string> seen;
   int empty_in_a_row = 0;
-  for (;;) {
+  for (size_t pages = 1;; ++pages) {
     CallResult call = caller_.Call("GET", url, ReadHeaders());
     if (!call.ok()) return call.status;
     Result<Page<SentinelIncident>> page = ParseSentinelIncidentPage(call.body);
@@ -77,12 +77,21 @@ Result<Listing<SentinelIncident>> ArmSentinelClient::ListChanged(Timestamp since
     std::string next = std::move(page->next_link);
     collector.Add(std::move(*page));
     if (next.empty()) break;
-    if (Status ok = CheckNextLink(call, next, &seen); !ok.ok()) return ok;
+    if (Status ok = CheckNextLink(call, next, &seen); !ok.ok() || pages >= options_.max_listing_pages) {
+      if (!caller_.IsOwnUrl(next)) return ok;
+      // The listing is ordered by modification time: ending it here loses nothing, the next
+      // cycle reads on from the newest time seen. Failing it would stall the link every cycle.
+      caller_.logger().Warn("arm_listing_truncated", {{"tenant", options_.tenant},
+                                                      {"reason", ok.ok() ? "page limit reached" : ok.message()},
+                                                      {"pages", std::to_string(pages)}});
+      break;
+    }
     empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
     if (empty_in_a_row >= kMaxEmptyPagesInARow) {
-      return Status(Code::kUnavailable, call.what + ": " + std::to_string(empty_in_a_row) +
-                                            " empty pages in a row; listing stopped (request-id " + call.request_id +
-                                            ")");
+      caller_.logger().Warn("arm_listing_truncated", {{"tenant", options_.tenant},
+                                                      {"reason", std::to_string(empty_in_a_row) + " empty pages in a row"},
+                                                      {"pages", std::to_string(pages)}});
+      break;
     }
     url = std::move(next);
   }

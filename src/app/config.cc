@@ -227,14 +227,14 @@ Result<Config> ParseConfig(std::string_view json_text, std::string_view source_p
   ObjectReader root(&doc, "", problems);
   if (!root.present()) return problems.status();
   root.NonEmptyString("state_path", c.state_path);
-  root.Int("poll_interval_seconds", c.poll_interval_seconds, 1);
-  root.Int("full_sweep_interval_seconds", c.full_sweep_interval_seconds, 1);
-  root.Int("sweep_overlap_seconds", c.sweep_overlap_seconds, 0);
-  root.Int("initial_lookback_hours", c.initial_lookback_hours, 0);
-  root.Int("overlap_seconds", c.overlap_seconds, 0);
+  root.Int("poll_interval_seconds", c.poll_interval_seconds, 1, 86'400);
+  root.Int("full_sweep_interval_seconds", c.full_sweep_interval_seconds, 1, 30 * 86'400);
+  root.Int("sweep_overlap_seconds", c.sweep_overlap_seconds, 0, 30 * 86'400);
+  root.Int("initial_lookback_hours", c.initial_lookback_hours, 0, 24 * 366);
+  root.Int("overlap_seconds", c.overlap_seconds, 0, 86'400);
   int64_t attempts = c.max_attempts;
-  root.Int("max_attempts", attempts, 1);
-  c.max_attempts = static_cast<int>(std::min<int64_t>(attempts, 1000));
+  root.Int("max_attempts", attempts, 1, 1000);
+  c.max_attempts = static_cast<int>(attempts);
   {
     ObjectReader log(root.Take("log"), "log", problems);
     log.Enum(

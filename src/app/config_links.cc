@@ -128,7 +128,7 @@ void ReadConflicts(ObjectReader& parent, reconcile::LinkPolicy& p) {
   if (r.Take("comments") != nullptr) {
     r.problems().Add(r.Path("comments"), "comments are append-only and never conflict; remove this key");
   }
-  r.Int("newest_min_gap_seconds", p.newest_min_gap_seconds, 0);
+  r.Int("newest_min_gap_seconds", p.newest_min_gap_seconds, 0, 86'400);
   r.Enum("tie_side", kSides, "side", p.tie_side);
   r.Finish();
 }
@@ -197,9 +197,9 @@ void ReadLink(ObjectReader& r, LinkConfig& link) {
   ReadConflicts(r, p);
   ReadDirections(r, link.connector_sync_disabled, p);
   int64_t max_writes = static_cast<int64_t>(p.max_writes_per_cycle);
-  r.Int("max_writes_per_cycle", max_writes, 1);
+  r.Int("max_writes_per_cycle", max_writes, 1, 1'000'000);
   p.max_writes_per_cycle = static_cast<size_t>(max_writes);
-  r.Int("digest_min_interval_seconds", p.digest_min_interval_seconds, 0);
+  r.Int("digest_min_interval_seconds", p.digest_min_interval_seconds, 0, 7 * 86'400);
   r.Finish();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "xdrsync/core/host.h"
 #include "xdrsync/core/strings.h"
 
 namespace xdrsync::app::detail {
@@ -85,9 +86,6 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || StartsWith(host, "127.");
-}
 
 }  // namespace
 
@@ -174,22 +172,38 @@ void ObjectReader::Bool(std::string_view key, bool& out) {
   out = v->get<bool>();
 }
 
-void ObjectReader::Int(std::string_view key, int64_t& out, int64_t min) {
+void ObjectReader::Int(std::string_view key, int64_t& out, int64_t min, int64_t max) {
   const Json* v = Take(key);
   if (v == nullptr) return;
-  if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<uint64_t>() > INT64_MAX)) {
+  if (!v->is_number_integer()) {
     problems_.Add(Path(key), "expected an integer, got " + std::string(JsonTypeName(*v)));
     return;
   }
-  const auto n = v->get<int64_t>();
-  if (n < min) {
-    problems_.Add(Path(key), "must be at least " + std::to_string(min) + ", got " + std::to_string(n));
+  const bool too_big = v->is_number_unsigned() ? v->get<uint64_t>() > static_cast<uint64_t>(max) : v->get<int64_t>() > max;
+  // A non-negative literal is stored unsigned: compare it as such (0 is below a minimum of 1).
+  const bool too_small = v->is_number_unsigned()
+                             ? min > 0 && v->get<uint64_t>() < static_cast<uint64_t>(min)
+                             : v->get<int64_t>() < min;
+  if (too_big || too_small) {
+    problems_.Add(Path(key), "must be from " + std::to_string(min) + " to " + std::to_string(max) + ", got " + v->dump());
     return;
   }
-  out = n;
+  out = v->get<int64_t>();
 }
 
-void ObjectReader::Double(std::string_view key, double& out, double greater_than) {
+namespace {
+
+// A bound as an operator writes it: "0.01", "100000" (no trailing zeros, no exponent).
+std::string NumberText(double d) {
+  std::string s = std::to_string(d);
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+void ObjectReader::Double(std::string_view key, double& out, double min, double max) {
   const Json* v = Take(key);
   if (v == nullptr) return;
   if (!v->is_number()) {
@@ -197,8 +211,8 @@ void ObjectReader::Double(std::string_view key, double& out, double greater_than
     return;
   }
   const auto n = v->get<double>();
-  if (!(n > greater_than)) {
-    problems_.Add(Path(key), "must be greater than " + std::to_string(static_cast<int64_t>(greater_than)));
+  if (!(n >= min && n <= max)) {
+    problems_.Add(Path(key), "must be from " + NumberText(min) + " to " + NumberText(max) + ", got " + v->dump());
     return;
   }
   out = n;

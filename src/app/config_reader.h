@@ -70,8 +70,9 @@ class ObjectReader {
   void String(std::string_view key, std::string& out);
   void NonEmptyString(std::string_view key, std::string& out);
   void Bool(std::string_view key, bool& out);
-  void Int(std::string_view key, int64_t& out, int64_t min);
-  void Double(std::string_view key, double& out, double greater_than);
+  // Every number has both bounds: a value outside [min, max] is a problem naming both.
+  void Int(std::string_view key, int64_t& out, int64_t min, int64_t max);
+  void Double(std::string_view key, double& out, double min, double max);
   void StringSet(std::string_view key, std::set<std::string>& out);
 
   template <typename E>

@@ -123,6 +123,18 @@ bool IsEnvName(std::string_view s) {
   return true;
 }
 
+// A key that names a credential file must hold an absolute path. The value is never echoed: a
+// secret pasted where its location belongs would otherwise come back in the error.
+void CredentialPath(ObjectReader& r, std::string_view key, const std::string& value) {
+  if (value.empty()) return;
+  bool control = false;
+  for (char c : value) control |= static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  if (value[0] != '/' || control) {
+    r.problems().Add(r.Path(key), "expected the absolute path of the file that holds the credential (the value is "
+                                  "not shown, in case it is the secret itself)");
+  }
+}
+
 // Keys each kind uses beyond `kind` and `client_id`; any other kind's key is refused.
 struct KindKeys {
   Kind kind;
@@ -176,17 +188,22 @@ void ReadAuth(ObjectReader& parent, const std::string& tenant_id, const Endpoint
         r.problems().Add(r.path(), "client_secret needs exactly one of client_secret_env, client_secret_file or "
                                    "client_secret_credential (found " + std::to_string(sources) + ")");
       } else if (!a.client_secret_env.empty() && !IsEnvName(a.client_secret_env)) {
-        r.problems().Add(r.Path("client_secret_env"), "expected an environment variable name");
+        r.problems().Add(r.Path("client_secret_env"),
+                         "expected an environment variable name (the value is not shown, in case it is the secret "
+                         "itself)");
       } else if (a.client_secret_credential.find('/') != std::string::npos) {
         r.problems().Add(r.Path("client_secret_credential"),
                          "expected a credential id (a LoadCredential= name), not a path");
       }
+      CredentialPath(r, "client_secret_file", a.client_secret_file);
       break;
     }
     case Kind::kCertificate:
       r.Require("certificate_file");
       r.NonEmptyString("certificate_file", a.certificate_file);
       r.NonEmptyString("private_key_file", a.private_key_file);
+      CredentialPath(r, "certificate_file", a.certificate_file);
+      CredentialPath(r, "private_key_file", a.private_key_file);
       break;
     case Kind::kManagedIdentity: {
       Guid(r, "managed_identity_client_id", a.managed_identity_client_id, false);
@@ -202,6 +219,7 @@ void ReadAuth(ObjectReader& parent, const std::string& tenant_id, const Endpoint
     }
     case Kind::kWorkloadIdentity:
       r.NonEmptyString("federated_token_file", a.federated_token_file);
+      CredentialPath(r, "federated_token_file", a.federated_token_file);
       break;
   }
   r.Finish();
@@ -216,8 +234,8 @@ void ReadTenant(ObjectReader& r, DefenderTenant& t) {
   CloudAndEndpoints(r, false, t.cloud, t.endpoints);
   int64_t reads = t.reads_per_minute;
   int64_t writes = t.writes_per_minute;
-  r.Int("reads_per_minute", reads, 1);
-  r.Int("writes_per_minute", writes, 1);
+  r.Int("reads_per_minute", reads, 1, 1'000'000);
+  r.Int("writes_per_minute", writes, 1, 1'000'000);
   t.reads_per_minute = static_cast<int>(std::min<int64_t>(reads, 100000));
   t.writes_per_minute = static_cast<int>(std::min<int64_t>(writes, 100000));
   ReadAuth(r, t.tenant_id, t.endpoints, t.auth);
@@ -248,8 +266,8 @@ void ReadWorkspace(ObjectReader& r, SentinelWorkspace& w) {
   if (!dated || (v.size() > 10 && v.substr(10) != "-preview")) {
     r.problems().Add(r.Path("api_version"), "expected an ARM api-version like 2025-09-01");
   }
-  r.Double("reads_per_second", w.reads_per_second, 0);
-  r.Double("writes_per_second", w.writes_per_second, 0);
+  r.Double("reads_per_second", w.reads_per_second, 0.01, 100'000);
+  r.Double("writes_per_second", w.writes_per_second, 0.01, 100'000);
   ReadAuth(r, w.tenant_id, w.endpoints, w.auth);
   r.Finish();
 }

@@ -53,35 +53,36 @@ BioPtr MemoryBio(const std::string& pem) {
 }
 
 Result<SigningMaterial> LoadMaterial(const std::string& certificate_file, const std::string& private_key_file) {
-  auto cert_pem = ReadCredentialFile(certificate_file, "certificate file");
+  auto cert_pem = ReadCredentialFile(certificate_file, "auth.certificate_file");
   if (!cert_pem.ok()) return cert_pem.status();
   SigningMaterial m;
   {
     BioPtr bio = MemoryBio(*cert_pem);
     m.certificate.reset(PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr));
     if (!m.certificate) {
-      return FailedPrecondition("certificate file " + certificate_file + " holds no PEM certificate (" +
+      return FailedPrecondition("the file named by auth.certificate_file holds no PEM certificate (" +
                                 OpenSslReason() + ")");
     }
   }
-  const std::string& key_file = private_key_file.empty() ? certificate_file : private_key_file;
-  Result<std::string> key_pem = private_key_file.empty() ? std::move(cert_pem) : ReadCredentialFile(key_file, "private key file");
+  const std::string key_key = private_key_file.empty() ? "auth.certificate_file" : "auth.private_key_file";
+  Result<std::string> key_pem =
+      private_key_file.empty() ? std::move(cert_pem) : ReadCredentialFile(private_key_file, key_key);
   if (!key_pem.ok()) return key_pem.status();
   {
     BioPtr bio = MemoryBio(*key_pem);
     m.key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
     if (!m.key) {
-      return FailedPrecondition("cannot read a PEM private key from " + key_file +
+      return FailedPrecondition("cannot read a PEM private key from the file named by " + key_key +
                                 " (encrypted keys are not supported): " + OpenSslReason());
     }
   }
   if (EVP_PKEY_is_a(m.key.get(), "RSA") != 1) {
-    return FailedPrecondition("the private key in " + key_file + " is not an RSA key (PS256 needs one)");
+    return FailedPrecondition("the private key named by " + key_key + " is not an RSA key (PS256 needs one)");
   }
   if (X509_check_private_key(m.certificate.get(), m.key.get()) != 1) {
     ERR_clear_error();
-    return FailedPrecondition("the private key in " + key_file + " does not match the certificate in " +
-                              certificate_file);
+    return FailedPrecondition("the private key named by " + key_key +
+                              " does not match the certificate named by auth.certificate_file");
   }
   return m;
 }

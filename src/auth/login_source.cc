@@ -33,7 +33,7 @@ class FederatedCredential final : public ClientCredential {
             "workload identity: neither auth.federated_token_file nor $AZURE_FEDERATED_TOKEN_FILE is set");
       }
     }
-    auto token = ReadCredentialFile(path, "federated token file");
+    auto token = ReadCredentialFile(path, path_.empty() ? "$AZURE_FEDERATED_TOKEN_FILE" : "auth.federated_token_file");
     if (!token.ok()) return token.status();
     return FormFields{{"client_assertion_type", std::string(kJwtBearerAssertionType)},
                       {"client_assertion", std::string(Trim(*token))}};
@@ -78,6 +78,7 @@ Result<AccessToken> LoginTokenSource::Fetch(std::string_view scope) {
 
   http::Request request;
   request.method = "POST";
+  request.repeatable = true;  // a second token request only returns a second token
   request.url = token_url_;
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
   request.body = FormBody(form);

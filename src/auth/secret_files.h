@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "xdrsync/auth/environment.h"
 #include "xdrsync/auth/token_provider.h"
@@ -12,9 +13,17 @@
 
 namespace xdrsync::auth {
 
-// The whole file (at most 1 MiB, systemd's credential limit), or kFailedPrecondition naming
-// `what` and the path. Fails on an empty file, since an empty credential is never meant.
-Result<std::string> ReadCredentialFile(const std::string& path, std::string_view what);
+// The whole file (at most 1 MiB, systemd's credential limit), or kFailedPrecondition naming the
+// configuration `key` that holds the path ("auth.client_secret_file") and never the path itself,
+// which may be a secret pasted in the wrong place. Fails on an empty file, since an empty
+// credential is never meant, and on anything but a regular file (a FIFO does not block: the open
+// is non-blocking).
+Result<std::string> ReadCredentialFile(const std::string& path, std::string_view key);
+
+// Warnings about a credential file that is still read: a symbolic link (followed, since Kubernetes
+// mounts secrets and projected tokens as links) and a mode that lets group or others in. Each
+// names the key, never the path. Nothing when the file cannot be examined (reading will say why).
+std::vector<std::string> CredentialFileWarnings(const std::string& path, std::string_view key);
 
 // Drops trailing CR/LF, as an editor or `echo` leaves one; inner characters are kept.
 std::string_view TrimTrailingNewlines(std::string_view s);
@@ -28,7 +37,8 @@ class ClientSecretSource {
   // is configured.
   static Result<ClientSecretSource> FromConfig(const AuthConfig& config, const Environment& env);
   Result<std::string> Read() const;
-  // "environment variable X", "file /p", "systemd credential c": for error messages.
+  // The configuration key the secret comes from ("auth.client_secret_file"), for error messages;
+  // never the value of that key.
   std::string Describe() const;
 
  private:

@@ -28,14 +28,15 @@ std::string Usage() {
 int CheckConfig(const Args& args) {
   auto config = LoadConfigOrReport(args.config_path);
   if (!config) return kExitConfig;
-  std::printf("%s: ok (%zu defender tenants, %zu sentinel workspaces, %zu links)\n", args.config_path.c_str(),
+  for (const auto& w : app::CredentialWarnings(*config)) std::fprintf(stderr, "xdrsync: warning: %s\n", Printable(w).c_str());
+  std::printf("%s: ok (%zu defender tenants, %zu sentinel workspaces, %zu links)\n", Printable(args.config_path).c_str(),
               config->defender_tenants.size(), config->sentinel_workspaces.size(), config->links.size());
   return kExitOk;
 }
 
 namespace {
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string Dump(const json& j) { return DumpForTerminal(j); }
 
 void PrintPlan(const std::string& link, const reconcile::Plan& plan) {
   auto emit = [&](const std::string& described) {
@@ -53,7 +54,7 @@ void PrintPlan(const std::string& link, const reconcile::Plan& plan) {
                               {"field", domain::FieldName(c.field)}, {"kind", c.kind},
                               {"defender_value", c.defender_value}, {"sentinel_value", c.sentinel_value},
                               {"decision", c.decision}})
-                         .c_str());
+                             .c_str());
   }
   if (plan.held) std::printf("%s\n", Dump({{"link", link}, {"op", "held"}, {"reason", plan.held_reason}}).c_str());
 }
@@ -63,7 +64,7 @@ void PrintPlan(const std::string& link, const reconcile::Plan& plan) {
 int Once(const Args& args) {
   auto config = LoadConfigOrReport(args.config_path);
   if (!config) return kExitConfig;
-  auto p = StartProcess(*config, false, stdout);
+  auto p = StartProcess(*config, false, stdout, WaitABit);
   if (!p) return kExitLinkFailed;
   int failed = 0;
   for (auto* runner : p->runtime->runners()) {
@@ -95,7 +96,7 @@ int Plan(const Args& args) {
     o.full_sweep = true;
     const engine::CycleReport r = runner->RunCycle(o);
     if (!r.status.ok()) {
-      std::fprintf(stderr, "xdrsync: link %s: %s\n", runner->name().c_str(), r.status.ToString().c_str());
+      std::fprintf(stderr, "xdrsync: link %s: %s\n", Printable(runner->name()).c_str(), Printable(r.status.ToString()).c_str());
       ++failed;
       continue;
     }
@@ -111,24 +112,24 @@ int Approve(const Args& args) {
   }
   auto config = LoadConfigOrReport(args.config_path);
   if (!config) return kExitConfig;
-  auto p = StartProcess(*config, false, stdout);
+  auto p = StartProcess(*config, false, stdout, WaitABit);
   if (!p) return kExitLinkFailed;
   engine::LinkRunner* runner = p->runtime->runner(args.rest[0]);
   if (runner == nullptr) {
-    std::fprintf(stderr, "xdrsync: no running link named '%s'\n", args.rest[0].c_str());
+    std::fprintf(stderr, "xdrsync: no running link named '%s'\n", Printable(args.rest[0]).c_str());
     return kExitUsage;
   }
   engine::CycleOptions o;
   o.approved = true;
   const engine::CycleReport r = runner->RunCycle(o);
-  std::printf("link %s: %zu writes done, %zu failed\n", runner->name().c_str(), r.writes_done, r.writes_failed);
+  std::printf("link %s: %zu writes done, %zu failed\n", Printable(runner->name()).c_str(), r.writes_done, r.writes_failed);
   return r.status.ok() ? kExitOk : kExitLinkFailed;
 }
 
 int RebuildState(const Args& args) {
   auto config = LoadConfigOrReport(args.config_path);
   if (!config) return kExitConfig;
-  auto p = StartProcess(*config, false, stdout);
+  auto p = StartProcess(*config, false, stdout, WaitABit);
   if (!p) return kExitLinkFailed;
   int failed = 0;
   for (auto* runner : p->runtime->runners()) {
@@ -137,8 +138,8 @@ int RebuildState(const Args& args) {
     o.full_sweep = true;
     const engine::CycleReport r = runner->RunCycle(o);
     if (!r.status.ok()) ++failed;
-    std::printf("link %s: %zu pairs adopted, %zu disagreements journaled%s\n", runner->name().c_str(),
-                r.plan.pairs.size(), r.plan.conflicts.size(), r.status.ok() ? "" : (" — " + r.status.ToString()).c_str());
+    std::printf("link %s: %zu pairs adopted, %zu disagreements journaled%s\n", Printable(runner->name()).c_str(),
+                r.plan.pairs.size(), r.plan.conflicts.size(), r.status.ok() ? "" : Printable((" — " + r.status.ToString())).c_str());
   }
   return failed > 0 ? kExitLinkFailed : kExitOk;
 }

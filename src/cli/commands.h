@@ -2,6 +2,7 @@
 // (0 ok, 1 a link failed as a whole, 64 usage, 78 bad configuration).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,8 @@ inline constexpr int kExitConfig = 78;
 struct Args {
   std::string config_path = "/etc/xdrsync/xdrsync.json";
   std::string command;
-  std::vector<std::string> rest;  // arguments after the command
+  std::vector<std::string> rest;  // positional arguments after the command
+  std::map<std::string, std::string> options;  // the command's options ("--limit" -> "20")
 };
 
 int CheckConfig(const Args& args);

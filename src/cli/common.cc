@@ -1,6 +1,8 @@
 #include "common.h"
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "xdrsync/app/logging.h"
 #include "xdrsync/http/cpprest_transport.h"
@@ -10,27 +12,80 @@ namespace xdrsync::cli {
 std::optional<app::Config> LoadConfigOrReport(const std::string& path) {
   auto config = app::LoadConfig(path);
   if (!config.ok()) {
-    std::fprintf(stderr, "xdrsync: configuration error: %s\n", config.status().message().c_str());
+    std::fprintf(stderr, "xdrsync: configuration error: %s\n", Printable(config.status().message()).c_str());
     return std::nullopt;
   }
   return std::move(*config);
 }
 
-std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out) {
+std::string DumpForTerminal(const nlohmann::json& j) {
+  const std::string raw = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(raw.size());
+  static const char* kHex = "0123456789abcdef";
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    unsigned code = 0x100;  // none
+    if (c == 0x7f) {
+      code = c;
+    } else if (c == 0xC2 && i + 1 < raw.size() && static_cast<unsigned char>(raw[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(raw[i + 1]) < 0xA0) {
+      code = static_cast<unsigned char>(raw[++i]);
+    }
+    if (code == 0x100) {
+      out += raw[i];
+    } else {
+      out += "\\u00";
+      out += kHex[code >> 4];
+      out += kHex[code & 15];
+    }
+  }
+  return out;
+}
+
+bool WaitABit() {
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  return true;
+}
+
+std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
+                                      const std::function<bool()>& keep_waiting) {
   auto p = std::make_unique<Process>();
   app::LogConfig lc = config.log;
   if (quiet) lc.level = "warning";
   p->log = app::MakeLogger(lc, log_out, &p->clock);
+  // One writer per state (spec §9): the lock comes before the store is opened (migrations write).
+  for (bool told = false; keep_waiting;) {
+    auto lock = store::WriterLock::TryAcquire(config.state_path);
+    if (lock.ok()) {
+      p->lock = std::move(*lock);
+      if (told) p->log->Info("state.lock_acquired", {{"state_path", config.state_path}});
+      break;
+    }
+    if (lock.status().code() != Code::kUnavailable) {
+      std::fprintf(stderr, "xdrsync: %s\n", Printable(lock.status().ToString()).c_str());
+      return nullptr;
+    }
+    if (!told) {
+      p->log->Warn("state.locked", {{"state_path", config.state_path},
+                                    {"detail", "another xdrsync instance is writing this state; waiting for it"}});
+      told = true;
+    }
+    if (!keep_waiting()) {
+      std::fprintf(stderr, "xdrsync: gave up waiting for the writer lock of %s\n", Printable(config.state_path).c_str());
+      return nullptr;
+    }
+  }
   http::IgnoreSigpipe();
   http::TransportOptions options;
   if (Status s = http::CheckTransportOptions(options); !s.ok()) {
-    std::fprintf(stderr, "xdrsync: %s\n", s.ToString().c_str());
+    std::fprintf(stderr, "xdrsync: %s\n", Printable(s.ToString()).c_str());
     return nullptr;
   }
   p->transport = http::MakeCpprestTransport(options);
   auto rt = app::Runtime::Build(config, *p->transport, *p->log, p->metrics, p->sleeper, p->clock);
   if (!rt.ok()) {
-    std::fprintf(stderr, "xdrsync: %s\n", rt.status().ToString().c_str());
+    std::fprintf(stderr, "xdrsync: %s\n", Printable(rt.status().ToString()).c_str());
     return nullptr;
   }
   p->runtime = std::move(*rt);

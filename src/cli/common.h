@@ -3,19 +3,32 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "runtime.h"
 #include "xdrsync/app/config.h"
 #include "xdrsync/core/clock.h"
 #include "xdrsync/core/log.h"
 #include "xdrsync/core/metrics.h"
+#include "xdrsync/core/strings.h"
 #include "xdrsync/core/sleeper.h"
 #include "xdrsync/http/transport.h"
+#include "xdrsync/store/writer_lock.h"
 
 namespace xdrsync::cli {
+
+// Every string that reaches a terminal goes through this: text from the services or the state file
+// (titles, owners, quarantine errors, conflict values) must not carry escape sequences through.
+inline std::string Printable(std::string_view text) { return EscapeForTerminal(text); }
+
+// One line of JSON for a terminal: invalid UTF-8 replaced, and DEL and the C1 controls escaped the
+// JSON way (\u007f, \u009b), which a dump leaves raw; C0 controls are escaped by every dump.
+std::string DumpForTerminal(const nlohmann::json& j);
 
 // Prints the one-line error to stderr and returns nullopt when the file is bad.
 std::optional<app::Config> LoadConfigOrReport(const std::string& path);
@@ -27,11 +40,18 @@ struct Process {
   Metrics metrics;
   std::unique_ptr<Logger> log;
   std::unique_ptr<http::Transport> transport;
+  std::unique_ptr<store::WriterLock> lock;  // held by commands that write
   std::unique_ptr<app::Runtime> runtime;
 };
 
 // Builds the process for `config` (logger per its `log` settings unless `quiet`, which logs only
 // warnings and above). On error prints it and returns nullptr.
-std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out);
+// A command that writes passes `keep_waiting`: the process first takes the state file's writer
+// lock, and while another instance holds it logs that once and calls keep_waiting() between tries
+// (it waits about half a second, and returns false to give up, e.g. on SIGTERM).
+std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
+                                      const std::function<bool()>& keep_waiting = nullptr);
+// keep_waiting for commands that leave SIGTERM at its default: sleeps 500 ms, returns true.
+bool WaitABit();
 
 }  // namespace xdrsync::cli

@@ -1,31 +1,33 @@
 // Composition root: parse the command line and hand over to the command. Everything else lives
 // in the libraries.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "args.h"
 #include "commands.h"
+#include "common.h"
 
 int main(int argc, char** argv) {
   using namespace xdrsync::cli;
-  Args args;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if ((a == "--config" || a == "-c") && i + 1 < argc) {
-      args.config_path = argv[++i];
-    } else if (a.rfind("--config=", 0) == 0) {
-      args.config_path = a.substr(9);
-    } else if (a == "--help" || a == "-h" || a == "help") {
-      std::fputs(Usage().c_str(), stdout);
-      return kExitOk;
-    } else if (a == "--version") {
-      std::puts("xdrsync 0.1.0");
-      return kExitOk;
-    } else if (args.command.empty()) {
-      args.command = a;
-    } else {
-      args.rest.push_back(a);
-    }
+  // The state database, its WAL and anything else we create hold incident titles, owners and the
+  // audit trail: readable by this user only, whoever starts us (the unit's UMask= covers systemd).
+  ::umask(0077);
+  auto parsed = ParseArgs(argc, argv);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "xdrsync: %s\n", Printable(parsed.status().message()).c_str());
+    return kExitUsage;
+  }
+  const Args& args = *parsed;
+  if (args.command == "help") {
+    std::fputs(Usage().c_str(), stdout);
+    return kExitOk;
+  }
+  if (args.command == "version") {
+    std::puts("xdrsync 0.1.0");
+    return kExitOk;
   }
   if (args.command == "check-config") return CheckConfig(args);
   if (args.command == "run") return Run(args);
@@ -36,7 +38,6 @@ int main(int argc, char** argv) {
   if (args.command == "rebuild-state") return RebuildState(args);
   if (args.command == "approve") return Approve(args);
   if (args.command == "demo") return Demo(args);
-  std::fprintf(stderr, "xdrsync: %s\n%s", args.command.empty() ? "no command given" : ("unknown command '" + args.command + "'").c_str(),
-               Usage().c_str());
+  std::fprintf(stderr, "xdrsync: command '%s' has no handler\n", Printable(args.command).c_str());
   return kExitUsage;
 }

@@ -14,7 +14,9 @@
 #include "commands.h"
 #include "common.h"
 #include "xdrsync/app/health_server.h"
+#include "xdrsync/app/readiness.h"
 #include "xdrsync/app/systemd_notify.h"
+#include "xdrsync/core/host.h"
 #include "xdrsync/engine/daemon.h"
 
 namespace xdrsync::cli {
@@ -29,7 +31,12 @@ int Run(const Args& args) {
 
   auto config = LoadConfigOrReport(args.config_path);
   if (!config) return kExitConfig;
-  auto p = StartProcess(*config, false, stdout);
+  // While another instance holds the state, wait for it; SIGTERM (blocked, so collected here)
+  // ends the wait.
+  auto p = StartProcess(*config, false, stdout, [&set] {
+    const timespec half_second{0, 500'000'000};
+    return sigtimedwait(&set, nullptr, &half_second) < 0;
+  });
   if (!p) return kExitLinkFailed;
   app::SystemdNotifier notifier;
   engine::DaemonOptions options;
@@ -41,7 +48,7 @@ int Run(const Args& args) {
   if (!config->listen.empty()) {
     auto addr = app::ParseListenAddress(config->listen);
     if (!addr.ok()) {
-      std::fprintf(stderr, "xdrsync: listen: %s\n", addr.status().ToString().c_str());
+      std::fprintf(stderr, "xdrsync: listen: %s\n", Printable(addr.status().ToString()).c_str());
       return kExitConfig;
     }
     app::HealthOptions ho;
@@ -49,14 +56,18 @@ int Run(const Args& args) {
     ho.port = addr->port;
     // Alive means the loops keep finishing cycles; allow a few slow ones before calling it stuck.
     ho.stall_seconds = std::max<int64_t>(300, 10 * config->poll_interval_seconds);
-    auto started = app::HealthServer::Start(ho, p->metrics, p->clock, [&daemon] {
+    // Off loopback, /readyz answers anyone who can reach the port: categories only (docs/security.md).
+    const bool detailed = IsLoopbackHost(addr->host);
+    auto started = app::HealthServer::Start(ho, p->metrics, p->clock, [&daemon, detailed] {
       std::vector<app::NotReadyLink> out;
       if (!daemon) return std::vector<app::NotReadyLink>{{"*", "starting"}};
-      for (auto& [link, reason] : daemon->NotReady()) out.push_back({link, reason});
+      for (auto& [link, reason] : daemon->NotReady()) {
+        out.push_back({link, detailed ? reason : app::PublicReadinessReason(reason)});
+      }
       return out;
     });
     if (!started.ok()) {
-      std::fprintf(stderr, "xdrsync: %s\n", started.status().ToString().c_str());
+      std::fprintf(stderr, "xdrsync: %s\n", Printable(started.status().ToString()).c_str());
       return kExitLinkFailed;
     }
     health = std::move(*started);

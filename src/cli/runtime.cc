@@ -9,6 +9,7 @@
 #include "xdrsync/http/budget_transport.h"
 #include "xdrsync/http/metrics_transport.h"
 #include "xdrsync/http/retrying_transport.h"
+#include "xdrsync/core/strings.h"
 
 namespace xdrsync::app {
 namespace {
@@ -50,7 +51,7 @@ struct Runtime::Parts {
   // Shared by every channel: one metrics layer and one budget, whose buckets are keyed by API,
   // read/write and tenant, so two workspaces of one tenant draw from the same bucket.
   std::unique_ptr<http::Transport> metered, budgeted, login_retrying;
-  std::map<std::string, Channel> channels;  // "<tenant|workspace>/<api>"
+  std::map<std::string, Channel> channels;  // by ChannelKey: API, tenant and client identity
   std::map<std::string, std::unique_ptr<api::DefenderClient>> defenders;  // by tenant name, "ws:<name>" home Graph
   std::map<std::string, std::unique_ptr<api::SentinelClient>> sentinels;  // by workspace name
   std::map<std::string, std::unique_ptr<engine::TwinCreator>> creators;    // by workspace name
@@ -75,9 +76,28 @@ engine::LinkRunner* Runtime::runner(const std::string& link) {
 
 namespace {
 
-Result<http::Transport*> MakeChannel(Runtime::Parts& p, const std::string& key, const auth::AuthConfig& auth,
+// What a channel really is: one API, one sign-in authority and tenant, one client identity and
+// the place its credential comes from. Configuration names are unique only within their own list
+// (a tenant and a workspace may both be called "soc"), so they must never key a channel: two
+// entries share a channel (and its token cache) only when they sign in as the same app in the
+// same tenant. The key holds where a secret is read from, never the secret.
+std::string ChannelKey(std::string_view api, const auth::AuthConfig& a) {
+  std::string key(api);
+  for (const std::string* part : {&a.login_url, &a.tenant_id, &a.client_id, &a.client_secret_env, &a.client_secret_file,
+                                  &a.client_secret_credential, &a.certificate_file, &a.private_key_file,
+                                  &a.managed_identity_client_id, &a.imds_url, &a.federated_token_file}) {
+    key += '\x1f';
+    key += *part;
+  }
+  key += '\x1f';
+  key += std::to_string(static_cast<int>(a.kind));
+  return key;
+}
+
+Result<http::Transport*> MakeChannel(Runtime::Parts& p, std::string_view api, const auth::AuthConfig& auth,
                                      const std::string& scope, Logger& log, Metrics& metrics, Sleeper& sleeper,
                                      const Clock& clock) {
+  const std::string key = ChannelKey(api, auth);
   auto it = p.channels.find(key);
   if (it != p.channels.end()) return it->second.authorized.get();
   Channel ch;
@@ -138,14 +158,20 @@ WayChoice ChooseWay(Runtime::Parts& p, const SentinelWorkspace& ws, Logger& log,
     return c;
   }
   // defender-alert twins are created through Graph in the workspace's own tenant.
-  auto ch = MakeChannel(p, ws.name + "/graph", ws.auth, ws.endpoints.graph_scope, log, metrics, sleeper, clock);
+  auto ch = MakeChannel(p, "graph", ws.auth, ws.endpoints.graph_scope, log, metrics, sleeper, clock);
   if (!ch.ok()) {
     c.error = "workspace " + ws.name + ": " + ch.status().ToString();
     return c;
   }
-  auto token = p.channels.at(ws.name + "/graph").tokens->Token(ws.endpoints.graph_scope);
+  auto token = p.channels.at(ChannelKey("graph", ws.auth)).tokens->Token(ws.endpoints.graph_scope);
   if (!token.ok()) {
     c.error = "workspace " + ws.name + ": no Graph token for its own tenant: " + token.status().ToString();
+    return c;
+  }
+  if (!token->tenant_id.empty() && !EqualsIgnoreCase(token->tenant_id, ws.tenant_id)) {
+    // Twins created in the wrong tenant would be mirrored again there: never write with it.
+    c.error = "workspace " + ws.name + ": its Graph token was issued for tenant " + token->tenant_id +
+              ", not the workspace's tenant " + ws.tenant_id + "; check the workspace's auth settings";
     return c;
   }
   if (!auth::HasAnyRole(*token, {"SecurityAlert.Create.All", "SecurityAlert.ReadWrite.All"})) {
@@ -166,10 +192,25 @@ WayChoice ChooseWay(Runtime::Parts& p, const SentinelWorkspace& ws, Logger& log,
 
 }  // namespace
 
+std::vector<std::string> CredentialWarnings(const Config& config) {
+  const auth::ProcessEnvironment env;
+  std::vector<std::string> out;
+  for (const auto& t : config.defender_tenants) {
+    for (const auto& w : auth::CredentialFileWarnings(t.auth, env)) out.push_back("defender tenant " + t.name + ": " + w);
+  }
+  for (const auto& ws : config.sentinel_workspaces) {
+    for (const auto& w : auth::CredentialFileWarnings(ws.auth, env)) {
+      out.push_back("sentinel workspace " + ws.name + ": " + w);
+    }
+  }
+  return out;
+}
+
 Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Transport& base, Logger& log,
                                                 Metrics& metrics, Sleeper& sleeper, const Clock& clock) {
   std::unique_ptr<Runtime> rt(new Runtime());
   Parts& p = *rt->parts_;
+  for (const auto& w : CredentialWarnings(config)) log.Warn("credential.file", {{"warning", w}});
   auto store = store::OpenStateStore(config.state_path);
   if (!store.ok()) return store.status();
   rt->store_ = std::move(*store);
@@ -187,7 +228,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
   p.login_retrying = std::make_unique<http::RetryingTransport>(*p.metered, http::RetryPolicy{}, sleeper, clock,
                                                                metrics, log);
   for (const auto& t : config.defender_tenants) {
-    auto ch = MakeChannel(p, t.name + "/graph", t.auth, t.endpoints.graph_scope, log, metrics, sleeper, clock);
+    auto ch = MakeChannel(p, "graph", t.auth, t.endpoints.graph_scope, log, metrics, sleeper, clock);
     if (!ch.ok()) return ch.status().Annotate("defender tenant " + t.name);
     api::GraphClientOptions o;
     o.graph_url = t.endpoints.graph_url;
@@ -195,7 +236,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
     p.defenders[t.name] = api::MakeGraphDefenderClient(**ch, o, clock, log, metrics);
   }
   for (const auto& w : config.sentinel_workspaces) {
-    auto ch = MakeChannel(p, w.name + "/arm", w.auth, w.endpoints.arm_scope, log, metrics, sleeper, clock);
+    auto ch = MakeChannel(p, "arm", w.auth, w.endpoints.arm_scope, log, metrics, sleeper, clock);
     if (!ch.ok()) return ch.status().Annotate("sentinel workspace " + w.name);
     api::ArmClientOptions o;
     o.arm_url = w.endpoints.arm_url;

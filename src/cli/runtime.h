@@ -27,6 +27,10 @@ struct LinkInfo {
   std::string error;       // set when the link cannot run (e.g. createAlert not permitted)
 };
 
+// Warnings about the credential files of every tenant and workspace (a symbolic link, a mode that
+// lets others read), one line each, naming the tenant or workspace and the key, never a path.
+std::vector<std::string> CredentialWarnings(const Config& config);
+
 class Runtime {
  public:
   // `base` is the transport everything goes through (cpprest in production, a test double or

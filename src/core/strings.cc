@@ -120,4 +120,47 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+namespace {
+
+void AppendHex(std::string& out, const char* prefix, uint32_t value, int digits) {
+  static const char* kHex = "0123456789abcdef";
+  out += prefix;
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(value >> shift) & 15u];
+}
+
+// Length of the valid UTF-8 sequence at s[i], 0 when it is not one.
+size_t Utf8SequenceAt(std::string_view s, size_t i) {
+  for (size_t len = 2; len <= 4 && i + len <= s.size(); ++len) {
+    if (IsValidUtf8(s.substr(i, len))) return len;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string EscapeForTerminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<uint8_t>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      AppendHex(out, "\\x", c, 2);
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else if (const size_t len = Utf8SequenceAt(text, i); len == 0) {
+      AppendHex(out, "\\x", c, 2);
+      ++i;
+    } else if (len == 2 && c == 0xC2 && static_cast<uint8_t>(text[i + 1]) < 0xA0) {
+      AppendHex(out, "\\u", static_cast<uint8_t>(text[i + 1]), 4);  // U+0080..U+009F: C1 controls
+      i += 2;
+    } else {
+      out.append(text.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
 }  // namespace xdrsync

@@ -20,6 +20,27 @@ void Newest(std::optional<Timestamp>& slot, std::optional<Timestamp> t) {
   if (t && (!slot || *t > *slot)) slot = t;
 }
 
+// Items stamped beyond `limit` are still synced, but flagged: their stamp says nothing about how
+// far capture has come. Returns the newest stamp that may move a watermark: the newest one not
+// beyond `limit` (a client that did not leave such stamps out already).
+template <typename Item>
+std::optional<Timestamp> CappedNewest(const std::vector<Item>& items, Timestamp Item::*stamp,
+                                      std::optional<Timestamp> newest, Timestamp limit, size_t* future) {
+  if (!newest || *newest <= limit) {
+    for (const auto& item : items) *future += item.*stamp > limit ? 1u : 0u;
+    return newest;
+  }
+  std::optional<Timestamp> capped;
+  for (const auto& item : items) {
+    if (item.*stamp > limit) {
+      ++*future;
+    } else if (!capped || *capped < item.*stamp) {
+      capped = item.*stamp;
+    }
+  }
+  return capped;
+}
+
 store::QuarantineChange Bad(const std::string& link, Side side, const api::ItemError& e, Timestamp now) {
   store::QuarantineEntry q;
   q.link = link;
@@ -56,20 +77,31 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
     if (row.next_attempt <= now) cap.due_rows.insert(row.id);
   }
 
+  const Timestamp limit = now + ctx.options.future_skew_seconds;
   for (Side side : {Side::kDefender, Side::kSentinel}) {
     auto wm = ctx.store->Watermark(Link(), side);
     if (!wm.ok()) return wm.status();
-    const Timestamp since = *wm ? **wm - ctx.options.overlap_seconds : now - lookback;
+    std::optional<Timestamp> mark = *wm;
+    if (mark && *mark > limit) {
+      // Carried into the future by an earlier run: capture from now, and put the watermark back.
+      ctx.log->Warn("watermark.from_future", {{"link", Link()}, {"side", std::string(domain::SideName(side))},
+                                              {"watermark", mark->ToString()}, {"now", now.ToString()}});
+      cap.repaired_watermarks.push_back({Link(), side, now, true});
+      mark = now;
+    }
+    const Timestamp since = mark ? *mark - ctx.options.overlap_seconds : now - lookback;
+    size_t future = 0;
     if (side == Side::kDefender) {
       auto listing = ctx.defender->ListChanged(since, true);
       if (!listing.ok()) return listing.status().Annotate("defender listing");
+      for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), side, e, now));
+      report.parse_errors += listing->errors.size();
+      Newest(cap.newest_defender, CappedNewest(listing->items, &domain::DefenderIncident::last_update,
+                                               listing->newest, limit, &future));
       for (auto& d : listing->items) {
         cap.touched.insert(d.id);
         cap.observed.defender[d.id] = std::move(d);
       }
-      for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), side, e, now));
-      report.parse_errors += listing->errors.size();
-      Newest(cap.newest_defender, listing->newest);
     } else {
       auto listing = ctx.sentinel->ListChanged(since);
       if (!listing.ok()) return listing.status().Annotate("sentinel listing");
@@ -85,7 +117,14 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
       }
       for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), side, e, now));
       report.parse_errors += listing->errors.size();
-      Newest(cap.newest_sentinel, listing->newest);
+      Newest(cap.newest_sentinel, CappedNewest(listing->items, &domain::SentinelIncident::last_modified,
+                                               listing->newest, limit, &future));
+    }
+    if (future > 0) {
+      const Labels labels = {{"link", Link()}, {"side", std::string(domain::SideName(side))}};
+      ctx.metrics->Add("xdrsync_future_timestamps_total", labels, static_cast<double>(future));
+      ctx.log->Warn("capture.future_timestamps", {{"link", Link()}, {"side", std::string(domain::SideName(side))},
+                                                  {"items", std::to_string(future)}, {"limit", limit.ToString()}});
     }
   }
 

@@ -83,8 +83,15 @@ void LinkRunner::Impl::Failed(const PendingWrite& row, const Status& st, Timesta
 Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Capture& cap, const PendingWrite& row,
                                        Timestamp now) {
   const auto& source = cap.observed.defender.at(c.defender_id);
-  auto created = ctx.creator->Create(c, source);
+  // A create request whose answer was lost is remembered durably, so that neither the next cycle
+  // nor a restarted process sends another before the first one's twin had time to show.
+  const std::string unknown_key = "create_unknown:" + c.twin_id;
+  CreateAttempt attempt{now, std::nullopt, false};
+  if (auto since = Timestamp::Parse(Meta(unknown_key)); since.ok()) attempt.unknown_since = *since;
+  auto created = ctx.creator->Create(c, source, attempt);
+  if (attempt.sent_unknown) (void)ctx.store->SetLinkMeta(Link(), unknown_key, now.ToString());
   if (!created.ok()) return created.status();
+  if (attempt.unknown_since || attempt.sent_unknown) (void)ctx.store->SetLinkMeta(Link(), unknown_key, "");
   if (created->name != c.twin_id) created_names[c.twin_id] = created->name;
   std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterCreate(source, *created));
   store::AuditEntry audit;

@@ -94,8 +94,9 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
     }
     for (Side side : {Side::kDefender, Side::kSentinel}) {
       if (auto wm = m.ctx.store->Watermark(m.Link(), side); wm.ok() && *wm) {
+        // Never negative: a watermark ahead of our clock means no lag, not a time machine.
         m.ctx.metrics->Set("xdrsync_sync_lag_seconds", {{"link", m.Link()}, {"side", std::string(domain::SideName(side))}},
-                           static_cast<double>(now.TicksSince(**wm)) / Timestamp::kTicksPerSecond);
+                           static_cast<double>(std::max<int64_t>(0, now.TicksSince(**wm))) / Timestamp::kTicksPerSecond);
       }
     }
     m.ctx.log->Log(st.ok() ? LogLevel::kInfo : LogLevel::kError, "cycle.done",
@@ -277,6 +278,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   }
   // Watermarks move with the decision: everything the listings showed is now either decided or
   // durable as an outbox row that makes the next cycle look again.
+  for (const auto& repair : cap.repaired_watermarks) decision.watermarks.push_back(repair);
   if (cap.newest_defender) decision.watermarks.push_back({m.Link(), Side::kDefender, *cap.newest_defender});
   if (cap.newest_sentinel) decision.watermarks.push_back({m.Link(), Side::kSentinel, *cap.newest_sentinel});
   if (options.full_sweep) decision.link_meta.push_back({m.Link(), "last_full_sweep", now.ToString()});

@@ -27,6 +27,8 @@ struct Capture {
   std::map<std::string, store::Pair> pairs;  // by Defender id (all pairs of the link)
   std::set<std::string> touched;             // Defender ids whose pairs this cycle looks at
   std::optional<Timestamp> newest_defender, newest_sentinel;
+  // A stored watermark found beyond now + the skew allowance: lowered with this cycle's decision.
+  std::vector<store::WatermarkAdvance> repaired_watermarks;
   std::vector<store::QuarantineChange> quarantine;
   std::vector<store::OutboxEntry> outbox_rows;  // this link's rows left by earlier cycles
   std::set<int64_t> due_rows;

@@ -1,18 +1,28 @@
 #include "xdrsync/engine/twin_creator.h"
 
+#include <cstdlib>
+
 #include "xdrsync/core/strings.h"
 #include "xdrsync/domain/comments.h"
 
 namespace xdrsync::engine {
 namespace {
 
+// TEST SWITCH, for the chaos harness's planted-bug run only (tests/chaos): the environment
+// variable XDRSYNC_TEST_DISABLE_GUARD=twin-marker-search, read once when the creator is made at
+// start-up, turns off the search for an earlier attempt's twin before another createAlert.
+bool GuardDisabledForTest(std::string_view guard) {
+  const char* v = std::getenv("XDRSYNC_TEST_DISABLE_GUARD");
+  return v != nullptr && guard == v;
+}
+
 class ArmTwinCreator final : public TwinCreator {
  public:
   explicit ArmTwinCreator(api::SentinelClient& sentinel) : sentinel_(sentinel) {}
   std::string_view Way() const override { return "arm"; }
 
-  Result<domain::SentinelIncident> Create(const reconcile::TwinCreate& create,
-                                          const domain::DefenderIncident&) override {
+  Result<domain::SentinelIncident> Create(const reconcile::TwinCreate& create, const domain::DefenderIncident&,
+                                          CreateAttempt&) override {
     // The name is deterministic, so a twin made by an interrupted attempt (or another instance)
     // is found rather than duplicated.
     auto existing = sentinel_.Get(create.twin_id);
@@ -33,14 +43,24 @@ class ArmTwinCreator final : public TwinCreator {
 class DefenderAlertTwinCreator final : public TwinCreator {
  public:
   DefenderAlertTwinCreator(api::DefenderClient& home, api::SentinelClient& sentinel, std::string workspace_id)
-      : home_(home), sentinel_(sentinel), workspace_id_(std::move(workspace_id)) {}
+      : home_(home), sentinel_(sentinel), workspace_id_(std::move(workspace_id)),
+        test_skip_search_(GuardDisabledForTest("twin-marker-search")) {}
   std::string_view Way() const override { return "defender-alert"; }
 
-  Result<domain::SentinelIncident> Create(const reconcile::TwinCreate& create,
-                                          const domain::DefenderIncident& source) override {
+  Result<domain::SentinelIncident> Create(const reconcile::TwinCreate& create, const domain::DefenderIncident& source,
+                                          CreateAttempt& attempt) override {
     const std::string marker = domain::Marker(create.twin_id);
-    // Before any (re)try: an earlier attempt may have created it and crashed before recording.
-    if (auto found = FindByMarker(marker); found.ok() && found->has_value()) return Finish(**found, create);
+    // Before any (re)try: an earlier attempt may have created it and crashed before recording, or
+    // sent it and lost the answer. A failed search is no licence to create: try again later.
+    auto found = test_skip_search_ ? Result<std::optional<domain::SentinelIncident>>(std::nullopt)
+                                   : FindByMarker(marker);
+    if (!found.ok()) return found.status();
+    if (found->has_value()) return Finish(**found, create);
+    if (!test_skip_search_ && attempt.unknown_since &&
+        attempt.now < *attempt.unknown_since + kUnknownCreateGraceSeconds) {
+      return Status(Code::kUnavailable, "an earlier createAlert for twin " + create.twin_id +
+                                            " got no answer; waiting for its incident to show before sending another");
+    }
     api::CreateAlertInput in;
     in.title = create.incident.title + " " + marker;
     in.severity = domain::ParseDSeverity(WireText(create.incident.severity)).value;
@@ -50,11 +70,15 @@ class DefenderAlertTwinCreator final : public TwinCreator {
     in.sentinel_workspace = workspace_id_;
     in.entity_definitions.push_back({"url", "url", source.web_url.empty() ? "https://security.microsoft.com" : source.web_url, "related"});
     auto created = home_.CreateAlert(in);
-    if (!created.ok()) return created.status();
-    for (int attempt = 0; attempt < 5; ++attempt) {
-      auto found = FindByProviderId(created->incident_id);
-      if (!found.ok()) return found.status();
-      if (found->has_value()) return Finish(**found, create);
+    if (!created.ok()) {
+      // Below HTTP (a reset, a deadline) or a gateway's 5xx: it may have been applied.
+      attempt.sent_unknown = created.status().code() == Code::kUnavailable;
+      return created.status();
+    }
+    for (int tries = 0; tries < 5; ++tries) {
+      auto shown = FindByProviderId(created->incident_id);
+      if (!shown.ok()) return shown.status();
+      if (shown->has_value()) return Finish(**shown, create);
     }
     return Status(Code::kUnavailable, "createAlert made Defender incident " + created->incident_id +
                                           " but the workspace does not show it yet; retried next cycle");
@@ -95,6 +119,7 @@ class DefenderAlertTwinCreator final : public TwinCreator {
   api::DefenderClient& home_;
   api::SentinelClient& sentinel_;
   std::string workspace_id_;
+  bool test_skip_search_;  // the test switch above; false in production
 };
 
 }  // namespace

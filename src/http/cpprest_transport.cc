@@ -4,12 +4,14 @@
 // exception raises SIGTRAP; the deadline is ours, because cpprest's timeout restarts at every step.
 #include "xdrsync/http/cpprest_transport.h"
 
+#include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
 
 #include <csignal>
 #include <future>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 #include "http/tls_context.h"
 #include "http/url.h"
@@ -34,6 +36,30 @@ std::string HeaderValue(const Headers& headers, std::string_view name) {
     if (EqualsIgnoreCase(key, name)) return value;
   }
   return {};
+}
+
+struct TooLarge : std::runtime_error {
+  explicit TooLarge(size_t cap)
+      : std::runtime_error("response body larger than " + std::to_string(cap >> 20) + " MiB, abandoned") {}
+};
+
+// A body read in chunks into a string, stopping at `cap` bytes: extract_vector would buffer
+// whatever a broken or hostile server sends.
+struct BodyRead {
+  BodyRead(concurrency::streams::istream in, size_t limit) : body(std::move(in)), cap(limit) {}
+  concurrency::streams::istream body;
+  concurrency::streams::container_buffer<std::string> buffer;
+  size_t cap;
+  size_t total = 0;  // bytes read; the container may be longer (the buffer allocates ahead)
+};
+
+pplx::task<void> ReadBody(const std::shared_ptr<BodyRead>& state) {
+  return state->body.read(state->buffer, 64 * 1024).then([state](size_t n) -> pplx::task<void> {
+    if (n == 0) return pplx::task_from_result();
+    state->total += n;
+    if (state->total > state->cap) throw TooLarge(state->cap);
+    return ReadBody(state);
+  });
 }
 
 Status Unavailable(const std::string& method, const std::string& host, std::string_view what) {
@@ -75,9 +101,14 @@ class CpprestTransport final : public Transport {
     }
     if (request.method.empty()) return InvalidArgument("request to " + url->host + " has no method");
     try {
-      auto client = ClientFor(*url);
+      // A request that must not be repeated gets a connection of its own: cpprest resends any
+      // request whose reused keep-alive connection fails before the status line, and that
+      // resend would double a comment or a twin (deps notes §1). A fresh connection is never
+      // resent; its client dies with the request.
+      Result<std::shared_ptr<http_client>> client =
+          request.is_idempotent() ? ClientFor(*url) : Result<std::shared_ptr<http_client>>(NewClient(*url));
       if (!client.ok()) return client.status();
-      return Execute(**client, request, *url);
+      return Execute(*client, request, *url);
     } catch (const std::exception& e) {
       // uri_exception and friends from building the message: the request itself is malformed.
       return InvalidArgument(request.method + " " + url->host + ": " + e.what());
@@ -88,6 +119,12 @@ class CpprestTransport final : public Transport {
   Result<std::shared_ptr<http_client>> ClientFor(const UrlParts& url) {
     std::lock_guard lock(mu_);
     if (auto it = clients_.find(url.origin); it != clients_.end()) return it->second;
+    auto client = NewClient(url);
+    clients_.emplace(url.origin, client);
+    return client;
+  }
+
+  std::shared_ptr<http_client> NewClient(const UrlParts& url) const {
     http_client_config config;
     config.set_timeout(options_.step_timeout);
     config.set_max_redirects(0);
@@ -99,9 +136,7 @@ class CpprestTransport final : public Transport {
     if (!BypassesProxy(proxy_, url.host, url.port)) {
       config.set_proxy(web::web_proxy(web::uri(proxy_.url)));
     }
-    auto client = std::make_shared<http_client>(web::uri(url.origin), config);
-    clients_.emplace(url.origin, client);
-    return client;
+    return std::make_shared<http_client>(web::uri(url.origin), config);
   }
 
   cpphttp::http_request BuildMessage(const Request& request, const UrlParts& url) const {
@@ -129,6 +164,7 @@ class CpprestTransport final : public Transport {
       message.headers().add("x-ms-return-client-request-id", "true");
     }
     if (!HasHeader(request.headers, "user-agent")) message.headers().add("User-Agent", options_.user_agent);
+    if (!request.is_idempotent()) message.headers().add("Connection", "close");
     const bool has_body_method = request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
     if (!request.body.empty() || has_body_method) {
       std::string content_type = HeaderValue(request.headers, "content-type");
@@ -138,7 +174,8 @@ class CpprestTransport final : public Transport {
     return message;
   }
 
-  Result<Response> Execute(http_client& client, const Request& request, const UrlParts& url) const {
+  Result<Response> Execute(const std::shared_ptr<http_client>& client, const Request& request,
+                           const UrlParts& url) const {
     cpphttp::http_request message = BuildMessage(request, url);
     auto promise = std::make_shared<std::promise<Result<Response>>>();
     std::future<Result<Response>> future = promise->get_future();
@@ -147,18 +184,24 @@ class CpprestTransport final : public Transport {
     const std::string method = request.method;
     const std::string host = url.host;
 
-    client.request(message, cancel.get_token())
-        .then([](cpphttp::http_response response) {
-          // Continuations only: extract_vector's task is chained, never waited on here.
-          return response.extract_vector().then([response](std::vector<unsigned char> body) {
-            Response out;
-            out.status = response.status_code();
-            for (const auto& [name, value] : response.headers()) out.headers.emplace_back(AsciiLower(name), value);
-            out.body.assign(body.begin(), body.end());
+    const size_t cap = options_.max_response_bytes;
+    client->request(message, cancel.get_token())
+        .then([cap](cpphttp::http_response response) {
+          Response out;
+          out.status = response.status_code();
+          for (const auto& [name, value] : response.headers()) out.headers.emplace_back(AsciiLower(name), value);
+          if (response.headers().content_length() > cap) throw TooLarge(cap);
+          // Continuations only: the body is read chunk by chunk, never waited on here.
+          auto state = std::make_shared<BodyRead>(response.body(), cap);
+          return ReadBody(state).then([state, out]() mutable {
+            out.body = std::move(state->buffer.collection());
+            out.body.resize(state->total);
             return out;
           });
         })
-        .then([promise, started, method, host](pplx::task<Response> task) {
+        // The chain holds the client, so a one-off client outlives an abandoned (deadline) wait.
+        .then([promise, started, method, host, client, cancel](pplx::task<Response> task) {
+          (void)client;
           try {
             Response out = task.get();
             out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
@@ -166,6 +209,10 @@ class CpprestTransport final : public Transport {
             promise->set_value(std::move(out));
           } catch (const pplx::task_canceled&) {
             promise->set_value(Unavailable(method, host, "request cancelled"));
+          } catch (const TooLarge& e) {
+            // The library keeps filling the body buffer from the socket: close it.
+            cancel.cancel();
+            promise->set_value(Unavailable(method, host, e.what()));
           } catch (const std::exception& e) {
             promise->set_value(Unavailable(method, host, e.what()));
           } catch (...) {

@@ -10,6 +10,14 @@ bool IsRetryableStatus(int status) {
   return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 }
 
+// A request that must not be repeated is retried only when the service said it did not apply it:
+// 429 (throttled) and 503 (refused at the door). A 500/502/504 or a broken connection leaves the
+// outcome unknown; the caller looks for its marker before it sends again.
+bool MayRepeat(const Request& request, const Result<Response>& result) {
+  if (request.is_idempotent()) return true;
+  return result.ok() && (result->status == 429 || result->status == 503);
+}
+
 std::string FindHeader(const Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
     if (EqualsIgnoreCase(key, name)) return value;
@@ -63,7 +71,7 @@ Result<Response> RetryingTransport::Send(const Request& original) {
       if (result.status().code() != Code::kUnavailable) return result;
       reason = result.status().message();
     }
-    if (attempt >= policy_.max_attempts) return result;
+    if (attempt >= policy_.max_attempts || !MayRepeat(request, result)) return result;
     const std::chrono::milliseconds delay = BackoffDelay(policy_, attempt, Draw(), retry_after);
     const int64_t spent_ms = clock_.Now().TicksSince(started) / 10'000;
     if (spent_ms + delay.count() > policy_.max_total.count()) return result;

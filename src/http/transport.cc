@@ -1,7 +1,5 @@
 #include "xdrsync/http/transport.h"
 
-#include <arpa/inet.h>
-
 #include <cstring>
 
 #include "http/url.h"
@@ -72,20 +70,6 @@ std::optional<UrlParts> ParseUrl(std::string_view url) {
   parts.origin = parts.scheme + "://" + (v6 ? "[" + parts.host + "]" : parts.host);
   if (!port_text.empty()) parts.origin += ":" + std::to_string(parts.port);
   return parts;
-}
-
-bool IsLoopbackHost(std::string_view host) {
-  const std::string h = AsciiLower(host);
-  if (h == "localhost" || h == "localhost.") return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) {
-    return (ntohl(v4.s_addr) >> 24) == 127;
-  }
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
-    return std::memcmp(&v6, &in6addr_loopback, sizeof v6) == 0;
-  }
-  return false;
 }
 
 bool IsLoopbackUrl(std::string_view url) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "xdrsync/core/host.h"
+
 namespace xdrsync::http {
 
 struct UrlParts {
@@ -20,7 +22,5 @@ struct UrlParts {
 // nullopt when the text is not an absolute http(s)-style URL with a host and a valid port.
 std::optional<UrlParts> ParseUrl(std::string_view url);
 
-// True for 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(std::string_view host);
 
 }  // namespace xdrsync::http

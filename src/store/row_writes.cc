@@ -137,6 +137,12 @@ Status PutDigest(Db& db, std::string_view op, const DigestMark& d) {
 
 Status RaiseWatermark(Db& db, std::string_view op, const WatermarkAdvance& w) {
   // max(): a late advance from an older capture must not undo a newer one (spec §8).
+  if (w.lower) {
+    return db.Exec(op,
+                   "INSERT INTO watermarks (link, side, time) VALUES (?, ?, ?) "
+                   "ON CONFLICT (link, side) DO UPDATE SET time = excluded.time",
+                   w.link, SideName(w.side), w.time);
+  }
   return db.Exec(op,
                  "INSERT INTO watermarks (link, side, time) VALUES (?, ?, ?) "
                  "ON CONFLICT (link, side) DO UPDATE SET time = max(time, excluded.time)",

@@ -33,6 +33,11 @@ class FakeDefender final : public api::DefenderClient {
     Touch(incidents_.at(id), "analyst@contoso.com");
   }
   domain::DefenderIncident Peek(const std::string& id) const;
+  // The modification time as the service reports it (a skewed clock, a hostile page).
+  void Stamp(const std::string& id, Timestamp t) {
+    std::lock_guard lock(mu_);
+    incidents_.at(id).last_update = t;
+  }
   void FailNext(const std::string& method, Status status, int times = 1);
   int Calls(const std::string& method) const;
   std::vector<domain::DefenderPatch> patches() const;

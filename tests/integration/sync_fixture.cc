@@ -45,6 +45,16 @@ json SyncTest::DefaultScenario() {
           {"settings", {{"list_lag_ms", 0}}}};
 }
 
+json SyncTest::OnboardedScenario(const std::string& tenant, const json& soc_roles) {
+  json s = DefaultScenario();
+  s["workspaces"][0]["tenant"] = tenant;
+  s["workspaces"][0]["onboarded"] = true;
+  for (auto& c : s["clients"]) {
+    if (c["tenant"] == kSoc) c["graph_roles"] = soc_roles;
+  }
+  return s;
+}
+
 void SyncTest::StartEmulator(const json& scenario, bool rate_limits) {
   std::string error;
   std::vector<std::string> args;

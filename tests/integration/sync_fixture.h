@@ -33,6 +33,9 @@ class SyncTest : public ::testing::Test {
   // The default scenario: tenants contoso, fabrikam and soc, the azure-portal workspace soc-ws in
   // soc, one app per tenant (kClientId / kSecret). Tests may edit it before StartEmulator.
   static nlohmann::json DefaultScenario();
+  // The default scenario with soc-ws onboarded to the Defender portal, owned by `tenant`, and the
+  // soc tenant's app holding `soc_roles` on Graph.
+  static nlohmann::json OnboardedScenario(const std::string& tenant, const nlohmann::json& soc_roles);
   // Starts the emulator (rate limits off unless asked) and builds the default config.
   void StartEmulator(const nlohmann::json& scenario = DefaultScenario(), bool rate_limits = false);
 

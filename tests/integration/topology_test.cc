@@ -10,16 +10,6 @@ using nlohmann::json;
 
 class TopologyTest : public SyncTest {
  protected:
-  // The workspace soc-ws onboarded to the Defender portal, owned by `tenant`.
-  static json OnboardedScenario(const std::string& tenant, const json& soc_roles) {
-    json s = DefaultScenario();
-    s["workspaces"][0]["tenant"] = tenant;
-    s["workspaces"][0]["onboarded"] = true;
-    for (auto& c : s["clients"]) {
-      if (c["tenant"] == kSoc) c["graph_roles"] = soc_roles;
-    }
-    return s;
-  }
   static size_t CountRequests(const json& requests, const std::string& method, const std::string& path_part) {
     size_t n = 0;
     for (const auto& r : requests) {
@@ -140,6 +130,33 @@ TEST_F(TopologyTest, MirrorIntoAnotherTenantsOnboardedWorkspaceUsesDefenderAlert
   EXPECT_EQ(emu_->World()["tenants"][kSoc]["incidents"].size(), 1u) << "exactly one twin incident";
   const ProcessResult status = Xdrsync({"status"});
   EXPECT_NE(status.out.find("defender-alert"), std::string::npos) << "status names the way:\n" << status.out;
+}
+
+TEST_F(TopologyTest, TenantAndWorkspaceWithTheSameNameSignInSeparately) {
+  // Names are unique only within their own list: a Defender tenant "soc" (contoso) and an onboarded
+  // workspace "soc" (tenant soc). The workspace's createAlert must run as the soc tenant's app.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator(OnboardedScenario(kSoc, {"SecurityIncident.ReadWrite.All",
+                                                                 "SecurityAlert.ReadWrite.All"})));
+  config_["defender_tenants"][0] = Tenant("soc", kContoso);
+  config_["sentinel_workspaces"][0] = Workspace("soc", kWorkspace, kSoc, "defender");
+  config_["links"][0] = Link("soc-to-soc", "soc", "soc");
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Name clash"}, {"severity", "high"}});
+  const ProcessResult check = Xdrsync({"check-config"});
+  ASSERT_EQ(check.exit_code, 0) << check.out << check.err;
+  ASSERT_EQ(Xdrsync({"once"}).exit_code, 0);
+  Once();
+
+  const json world = emu_->World();
+  EXPECT_EQ(world["tenants"][kContoso]["incidents"].size(), 1u)
+      << "a twin was created in the source tenant:\n" << world["tenants"][kContoso].dump(1);
+  const std::string marker = "xdrsync:" + TwinName(kContoso, id);
+  size_t twins = 0;
+  for (const auto& i : world["tenants"][kSoc]["incidents"]) {
+    const json tags = i.value("customTags", json::array());
+    twins += std::find(tags.begin(), tags.end(), marker) != tags.end() ? 1u : 0u;
+  }
+  EXPECT_EQ(twins, 1u) << world["tenants"][kSoc].dump(1);
+  EXPECT_EQ(CountRequests(emu_->Requests(), "POST", "/alerts_v2/createAlert"), 1u);
 }
 
 TEST_F(TopologyTest, DefenderAlertWayWithoutCreateRoleFailsTheLinkClearly) {

@@ -23,8 +23,13 @@
 
 namespace xdrsync::api {
 
+// How far past our clock a service's modification time may lie and still count as the newest seen.
+// Later stamps (a broken clock, a hostile page) are returned with their items but never become
+// `newest`, so neither a watermark nor a paging continuation jumps past everything in between.
+inline constexpr int64_t kFutureSkewSeconds = 600;
+
 // Everything a listing found: the incidents that parsed, the ones that did not (with the error),
-// and the newest modification time seen (for the watermark).
+// and the newest modification time seen up to now + kFutureSkewSeconds (for the watermark).
 template <typename T>
 struct Listing {
   std::vector<T> items;

@@ -31,6 +31,13 @@ struct GraphClientOptions {
   size_t expanded_alerts_cap = 100;
   // Where Graph stops paging at a $skip of 6,000, a listing continues from the last time seen.
   size_t skip_ceiling = 6000;
+  // Pages one listing may read (all its time-boundary segments together). Past it the listing ends
+  // with what it has and says so; the next cycle continues from the newest time it saw. With 50 a
+  // page that is 100,000 changed incidents per cycle.
+  size_t max_listing_pages = 2000;
+  // Pages of one incident's alerts (40 x 500 = 20,000 alerts). Past it, or on a repeated nextLink,
+  // that incident is an item error: quarantined, while the rest of the listing goes on.
+  size_t max_alert_pages = 40;
   // After $expand=alerts failed with 5xx, listings go without it for this long before trying again.
   std::chrono::seconds expand_retry_interval{3600};
   std::chrono::milliseconds deadline{30'000};  // per request
@@ -44,6 +51,10 @@ struct ArmClientOptions {
   std::string api_version = "2025-09-01";
   std::string tenant;                          // Request::tenant (budgets, logs)
   int page_size = 1000;                        // incidents $top; clamped to 1..1000
+  // Pages one listing may read (1,000,000 incidents at 1,000 a page). Past it, or on a repeated
+  // nextLink, the listing ends with what it has (it is ordered by time, so the next cycle goes on
+  // from the newest time seen) instead of failing the link every cycle.
+  size_t max_listing_pages = 1000;
   std::chrono::milliseconds deadline{30'000};  // per request
 };
 

@@ -80,4 +80,8 @@ Result<std::unique_ptr<TokenProvider>> MakeTokenProvider(const AuthConfig& confi
 Result<std::unique_ptr<TokenProvider>> MakeTokenProvider(const AuthConfig& config, http::Transport& transport,
                                                          const Clock& clock, const Environment& env);
 
+// Warnings about the files a credential is read from that are read anyway: a symbolic link, or a
+// mode that lets group or others in. Each names the configuration key, never a path or a value.
+std::vector<std::string> CredentialFileWarnings(const AuthConfig& config, const Environment& env);
+
 }  // namespace xdrsync::auth

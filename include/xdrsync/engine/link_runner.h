@@ -25,6 +25,10 @@ struct EngineOptions {
   int64_t sweep_overlap_seconds = 24 * 3600;
   int max_attempts = 8;
   int max_conflict_retries = 3;  // Sentinel 409s re-planned within one cycle
+  // How far ahead of our clock a service's timestamp may be and still count. An item stamped later
+  // (a broken clock, a hostile page: 2099) is synced, flagged and counted, but never moves a
+  // watermark, so incremental capture keeps seeing new changes.
+  int64_t future_skew_seconds = api::kFutureSkewSeconds;
 };
 
 struct LinkContext {

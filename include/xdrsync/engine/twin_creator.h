@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,17 @@
 
 namespace xdrsync::engine {
 
+// What the engine remembers between attempts at one creation. A create request that makes a new
+// object each time (Graph createAlert) and whose outcome was unknown (sent, no answer) must not be
+// sent again until the twin it may have made had time to show: until then attempts only search.
+struct CreateAttempt {
+  Timestamp now;
+  std::optional<Timestamp> unknown_since;  // in: an earlier request's outcome is unknown since then
+  bool sent_unknown = false;               // out: this attempt sent a request with an unknown outcome
+};
+// How long a twin from a request with an unknown outcome is searched for before another is sent.
+inline constexpr int64_t kUnknownCreateGraceSeconds = 600;
+
 class TwinCreator {
  public:
   virtual ~TwinCreator() = default;
@@ -22,7 +34,7 @@ class TwinCreator {
   // Creates the twin of `source` (or finds the one an earlier, interrupted attempt made) and
   // returns it as Sentinel shows it, its synced fields set from the plan. Idempotent.
   virtual Result<domain::SentinelIncident> Create(const reconcile::TwinCreate& create,
-                                                  const domain::DefenderIncident& source) = 0;
+                                                  const domain::DefenderIncident& source, CreateAttempt& attempt) = 0;
 };
 
 std::unique_ptr<TwinCreator> MakeArmTwinCreator(api::SentinelClient& sentinel);

@@ -9,7 +9,10 @@
 // - a whole-request deadline (Request::deadline) on top of the library's per-step timeout;
 // - a `client-request-id` (random UUID v4) on every request that lacks one, with
 //   `return-client-request-id: true` (and the `x-ms-` forms ARM reads);
-// - one keep-alive connection pool per origin, shared by all threads.
+// - one keep-alive connection pool per origin, shared by all threads; a request that is not
+//   idempotent (Request::is_idempotent) rides a connection of its own, which is never resent;
+// - a response body larger than `max_response_bytes` is abandoned as it arrives (kUnavailable
+//   "response body larger than …"), announced by Content-Length or not.
 // The adapter never logs, so the Authorization header cannot end up in a log line from here.
 #pragma once
 
@@ -32,6 +35,9 @@ struct TransportOptions {
   std::string user_agent = "xdrsync/0.1";
   // cpprestsdk's timeout, which restarts at every DNS, connect, write and read step.
   std::chrono::milliseconds step_timeout{30'000};
+  // The largest response body accepted. The biggest legitimate answer is a page of 1,000 ARM
+  // incidents or an incident with its alerts, a few MB (a 20 MB page must still arrive intact).
+  size_t max_response_bytes = size_t{64} << 20;
 };
 
 // Checks what MakeCpprestTransport would otherwise report on every Send: an unreadable or empty

@@ -27,7 +27,13 @@ struct Request {
   // For budgets, metrics and logs: which API ("graph", "arm", "login", "identity") and tenant.
   std::string api;
   std::string tenant;
+  // A POST creates a new object each time it arrives (Graph comments, createAlert), so it is sent
+  // at most once: never on a reused keep-alive connection (a client library may silently resend
+  // there) and never retried after an unknown outcome. A POST whose repetition is harmless (a
+  // token request) sets `repeatable`.
+  bool repeatable = false;
   bool is_write() const { return method != "GET"; }
+  bool is_idempotent() const { return method != "POST" || repeatable; }
 };
 
 struct Response {

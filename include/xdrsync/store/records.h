@@ -188,6 +188,9 @@ struct WatermarkAdvance {
   std::string link;
   Side side = Side::kDefender;
   Timestamp time;
+  // Watermarks only grow; `lower` sets this one as given, to repair a watermark that a timestamp
+  // from the future carried too far.
+  bool lower = false;
 };
 
 struct LinkMetaChange {

@@ -181,6 +181,19 @@ TEST(SentinelIncidentPageTest, BadItemsBesideGoodOnesAndNextLink) {
   EXPECT_FALSE(ParseSentinelIncidentPage(R"({"value":[)").ok());
 }
 
+TEST(SentinelIncidentPageTest, NamesThatAreNotPlainPathSegmentsAreItemErrors) {
+  json good = json::parse(kArmIncident);
+  json dots = good;
+  dots["name"] = "..";
+  json slash = good;
+  slash["name"] = "x/../../workspaces/other";
+  json page = {{"value", {good, dots, slash}}};
+  Result<Page<domain::SentinelIncident>> r = ParseSentinelIncidentPage(page.dump());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->items.size(), 1u);
+  EXPECT_EQ(r->errors.size(), 2u);
+}
+
 TEST(SentinelCommentTest, CommentAndCommentPage) {
   Result<domain::SentinelComment> one = ParseSentinelComment(kArmComment);
   ASSERT_TRUE(one.ok()) << one.status().ToString();

@@ -46,6 +46,29 @@ TEST(GraphIncidentPageTest, OneBadIncidentDoesNotLoseTheOthers) {
   EXPECT_EQ(r->next_link, "https://graph.microsoft.com/v1.0/security/incidents?$skip=50");
 }
 
+TEST(GraphIncidentPageTest, IdsThatAreNotPlainPathSegmentsAreItemErrors) {
+  // A hostile or broken service must not steer a later request: "/incidents/.." is the parent.
+  json good = json::parse(kGraphIncident);
+  std::vector<json> items = {good};
+  for (const char* id : {"..", ".", "1/../../users", "7?$select=x", "12#frag", "9%2F1", "a b"}) {
+    json bad = good;
+    bad["id"] = id;
+    items.push_back(bad);
+  }
+  json redirect = good;
+  redirect["id"] = "2972399";
+  redirect["redirectIncidentId"] = "..";
+  items.push_back(redirect);
+  Result<Page<domain::DefenderIncident>> r = ParseDefenderIncidentPage(PageOf(items, json::value_t::discarded));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->items.size(), 1u);
+  EXPECT_EQ(r->items[0].id, "2972395");
+  ASSERT_EQ(r->errors.size(), 8u);
+  for (const auto& e : r->errors) {
+    EXPECT_NE(e.status.message().find("not a plain id"), std::string::npos) << e.status.ToString();
+  }
+}
+
 TEST(GraphIncidentPageTest, NextLinkPresentAbsentNullAndEmptyPage) {
   struct Case {
     const char* name;

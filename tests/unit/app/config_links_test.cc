@@ -197,7 +197,7 @@ TEST(ConfigLinksTest, LinkProblemsNameTheKey) {
        "xdrsync.json: links[0].owners.domains.contoso.com: expected a domain mapped to a domain, like "
        "\"contoso.com\": \"fabrikam.com\""},
       {"cap", [](json& j) { j["links"][0]["max_writes_per_cycle"] = 0; },
-       "xdrsync.json: links[0].max_writes_per_cycle: must be at least 1, got 0"},
+       "xdrsync.json: links[0].max_writes_per_cycle: must be from 1 to 1000000, got 0"},
       {"tie side", [](json& j) { j["links"][0]["conflicts"]["tie_side"] = "both"; },
        "xdrsync.json: links[0].conflicts.tie_side: unknown side 'both' (expected defender or sentinel)"},
   };

@@ -181,14 +181,14 @@ TEST_F(CertificateTest, BadMaterialFailsAtConstructionWithAClearLine) {
   };
   const Case cases[] = {
       {"missing certificate", [&](AuthConfig& c) { c.certificate_file = (dir_.path() / "nope.pem").string(); },
-       "cannot read certificate file " + (dir_.path() / "nope.pem").string()},
+       "cannot read the file named by auth.certificate_file: No such file or directory"},
       {"missing key", [&](AuthConfig& c) { c.private_key_file = (dir_.path() / "nokey.pem").string(); },
-       "cannot read private key file"},
+       "cannot read the file named by auth.private_key_file"},
       {"mismatched key", [&](AuthConfig& c) { c.private_key_file = dir_.Write("other.pem", *other_key_pem_); },
        "does not match the certificate"},
       {"no certificate in file", [&](AuthConfig& c) { c.certificate_file = dir_.Write("k.pem", *key_pem_); },
        "holds no PEM certificate"},
-      {"no key in certificate file", [](AuthConfig& c) { c.private_key_file.clear(); }, "cannot read a PEM private key from"},
+      {"no key in certificate file", [](AuthConfig& c) { c.private_key_file.clear(); }, "cannot read a PEM private key from the file named by auth.certificate_file"},
       {"encrypted key",
        [&](AuthConfig& c) { c.private_key_file = dir_.Write("enc.pem", EncryptedKeyPem(*key_pem_, "pw")); },
        "encrypted keys are not supported"},

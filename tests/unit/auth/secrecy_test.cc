@@ -157,7 +157,7 @@ TEST(SecrecyTest, ConstructionErrorsNeverQuoteTheCredential) {
   c.client_secret_file = kSecret;
   auto provider = MakeTokenProvider(c, transport, clock, env);
   ASSERT_FALSE(provider.ok());
-  EXPECT_NE(provider.status().message().find("cannot read client secret file"), std::string::npos);
+  EXPECT_NE(provider.status().message().find("cannot read the file named by auth.client_secret_file"), std::string::npos);
 
   const std::string key = NewRsaKeyPem();
   c.kind = AuthConfig::Kind::kCertificate;

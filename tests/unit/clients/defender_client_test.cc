@@ -59,7 +59,11 @@ TEST_F(DefenderClientTest, GetOfAMissingIncidentIsNotFoundWithTheServiceDetail) 
 TEST_F(DefenderClientTest, IdsAreEncodedAsOnePathSegment) {
   transport_.Expect("GET", std::string(kIncidents) + "/a%2Fb%20c?$expand=alerts", 200,
                     GraphIncident("a/b c", "2025-06-01T09:00:00Z", 0).dump());
-  EXPECT_TRUE(client_->Get("a/b c").ok());
+  // The request path carries the id as one encoded segment; an answer whose id is not a plain
+  // path segment is refused rather than used in later paths.
+  const auto got = client_->Get("a/b c");
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.status().message().find("id"), std::string::npos) << got.status().message();
 }
 
 TEST_F(DefenderClientTest, PatchSendsOnlyTheSetFieldsAndReadsTheAnswer) {

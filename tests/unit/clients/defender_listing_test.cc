@@ -68,6 +68,33 @@ class DefenderListingTest : public ::testing::Test {
   Metrics metrics_;
 };
 
+TEST_F(DefenderListingTest, DistinctNextLinksWithoutEndStopAtThePageBudget) {
+  // A service (or something posing as one) that hands out a new nextLink on every page would keep
+  // a listing going forever; the budget counts pages, whatever the pages hold.
+  GraphClientOptions options;
+  options.graph_url = kGraph;
+  options.page_size = 3;
+  options.max_listing_pages = 3;
+  auto client = MakeGraphDefenderClient(transport_, options, clock_, logger_, metrics_);
+  transport_.Expect("GET", ListUrl(Since(0), 3), 200, GraphPage({GraphIncident("1", T(1))}, Next("a")));
+  transport_.Expect("GET", Next("a"), 200, GraphPage({}, Next("b")));
+  transport_.Expect("GET", Next("b"), 200, GraphPage({GraphIncident("2", T(2))}, Next("c")));
+  auto listing = client->ListChanged(kSince, false);
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  EXPECT_EQ(Ids(*listing), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(logger_.Count("graph_listing_truncated"), 1u);
+}
+
+TEST_F(DefenderListingTest, AStampFromTheFutureNeverBecomesTheNewest) {
+  auto client = Make(3);
+  transport_.Expect("GET", ListUrl(Since(0), 3), 200,
+                    GraphPage({GraphIncident("1", T(1)), GraphIncident("2", "2099-01-01T00:00:00Z")}));
+  auto listing = client->ListChanged(kSince, false);
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  EXPECT_EQ(listing->items.size(), 2u) << "the item itself is still returned";
+  EXPECT_EQ(listing->newest, *Timestamp::Parse(T(1)));
+}
+
 TEST_F(DefenderListingTest, FollowsNextLinksToTheEnd) {
   auto client = Make(3);
   transport_.Expect(

@@ -18,6 +18,10 @@ TEST(EncodeQueryValueTest, SpacesPlusAndAmpersandAreEncodedODataPunctuationIsNot
 TEST(EncodePathSegmentTest, OnlyUnreservedCharactersStay) {
   EXPECT_EQ(EncodePathSegment("73e01a99-5cd7_4139.a~b"), "73e01a99-5cd7_4139.a~b");
   EXPECT_EQ(EncodePathSegment("a/b?c"), "a%2Fb%3Fc");
+  // Dot segments would be resolved to the parent resource on the way.
+  EXPECT_EQ(EncodePathSegment(".."), "%2E%2E");
+  EXPECT_EQ(EncodePathSegment("."), "%2E");
+  EXPECT_EQ(EncodePathSegment("..."), "...");
 }
 
 TEST(ODataStringTest, QuotesAreDoubled) { EXPECT_EQ(ODataString("it's"), "'it''s'"); }

@@ -25,6 +25,17 @@ TEST(StringsTest, Utf8Validation) {
   EXPECT_FALSE(IsValidUtf8("\xFF"));
 }
 
+TEST(StringsTest, EscapeForTerminalDefusesControlSequences) {
+  // An OSC retitle, a screen clear, a CSI through the C1 form, a forged line, DEL, a stray byte.
+  EXPECT_EQ(EscapeForTerminal("\x1b]0;pwned\x07\x1b[2J"), "\\x1b]0;pwned\\x07\\x1b[2J");
+  EXPECT_EQ(EscapeForTerminal("a\xc2\x9b" "31mb"), "a\\u009b31mb");
+  EXPECT_EQ(EscapeForTerminal("ok\nFAKE LINE\r\t\x7f"), "ok\\x0aFAKE LINE\\x0d\\x09\\x7f");
+  EXPECT_EQ(EscapeForTerminal("bad \xff byte"), "bad \\xff byte");
+  // Printable text is untouched, letters beyond ASCII and the no-break space included.
+  EXPECT_EQ(EscapeForTerminal("Zoë — 東京 \xc2\xa0ok"), "Zoë — 東京 \xc2\xa0ok");
+  EXPECT_EQ(EscapeForTerminal(""), "");
+}
+
 TEST(StringsTest, Utf8PrefixNeverSplitsASequence) {
   const std::string s = "ab\xE2\x82\xAC";  // "ab€"
   EXPECT_EQ(Utf8Prefix(s, 4), "ab");

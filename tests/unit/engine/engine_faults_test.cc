@@ -23,6 +23,35 @@ TEST_F(EngineTest, TransientWriteFailureIsRetriedNextCycleFromAFreshRead) {
   EXPECT_EQ(*store->OutboxDepth(std::string("contoso")), 0);
 }
 
+TEST_F(EngineTest, ATimestampFromTheFutureNeverCarriesTheWatermarkAway) {
+  defender.Add("1");
+  Settle();
+  const Timestamp year_2099 = Timestamp::Parse("2099-01-01T00:00:00Z").value();
+  defender.Edit("1", [](domain::DefenderIncident& d) { d.severity = domain::ParseDSeverity("low"); });
+  defender.Stamp("1", year_2099);
+  ASSERT_TRUE(Cycle().status.ok());
+  EXPECT_EQ(WireText(sentinel.Peek(TwinName("1")).severity), "Low") << "the item itself still syncs";
+  auto wm = store->Watermark("contoso", domain::Side::kDefender);
+  ASSERT_TRUE(wm.ok() && *wm);
+  EXPECT_LE(**wm, clock.Now() + 600);
+  EXPECT_GE(metrics.Value("xdrsync_future_timestamps_total", {{"link", "contoso"}, {"side", "defender"}}), 1);
+  EXPECT_GE(log.Count("capture.future_timestamps"), 1u);
+  // Ordinary changes after it are still captured incrementally.
+  defender.Add("2");
+  ASSERT_TRUE(Cycle().status.ok());
+  EXPECT_FALSE(TwinName("2").empty());
+
+  // A watermark carried into the future by an older version is repaired, and capture resumes.
+  ASSERT_TRUE(store->AdvanceWatermark("contoso", domain::Side::kDefender, year_2099).ok());
+  defender.Add("3");
+  ASSERT_TRUE(Cycle().status.ok());
+  EXPECT_FALSE(TwinName("3").empty());
+  EXPECT_EQ(log.Count("watermark.from_future"), 1u);
+  wm = store->Watermark("contoso", domain::Side::kDefender);
+  EXPECT_LE(**wm, clock.Now() + 600);
+  EXPECT_GE(metrics.Value("xdrsync_sync_lag_seconds", {{"link", "contoso"}, {"side", "defender"}}), 0);
+}
+
 TEST_F(EngineTest, CreationWhoseReplyWasLostIsRecoveredAndChangesStillFlow) {
   defender.Add("1");
   sentinel.LoseNextPutReply(Status(Code::kUnavailable, "connection reset after the PUT was applied"));

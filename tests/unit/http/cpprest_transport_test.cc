@@ -96,6 +96,36 @@ TEST(CpprestTransport, ReusesKeepAliveConnectionsPerOrigin) {
   EXPECT_LE(server.connections(), 2);
 }
 
+TEST(CpprestTransport, APostIsSentOnceEvenWhenItsConnectionDropsBeforeTheReply) {
+  // The service applies the POST, then the connection closes before the status line. cpprest
+  // resends any request whose *reused* connection fails that way; a POST (a new comment, a new
+  // twin) must reach the server exactly once and come back as an unknown outcome.
+  std::atomic<int> posts{0};
+  TestServer server([&](int fd, const ReceivedRequest& request) {
+    if (request.head.rfind("POST", 0) == 0) {
+      ++posts;
+      return After::kClose;
+    }
+    TestServer::SendAll(fd, HttpResponse(200, "{}"));
+    return After::kKeepOpen;
+  });
+  auto transport = MakeCpprestTransport(DirectOptions());
+  ASSERT_TRUE(transport->Send(Get(server.Url())).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the GET's connection back in the pool
+  Request post = Get(server.Url("/incidents/1/comments"));
+  post.method = "POST";
+  post.body = R"({"@odata.type":"microsoft.graph.security.alertComment","comment":"x"})";
+  auto result = transport->Send(post);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), Code::kUnavailable);
+  EXPECT_EQ(posts.load(), 1);
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(AsciiLower(requests[1].Header("connection")), "close");
+  EXPECT_EQ(server.connections(), 2) << "the POST rode a connection of its own";
+  EXPECT_TRUE(transport->Send(Get(server.Url())).ok()) << "reads go on as before";
+}
+
 TEST(CpprestTransport, SendsBodyAndContentType) {
   TestServer server([](int fd, const ReceivedRequest&) {
     TestServer::SendAll(fd, HttpResponse(200, "{}"));
@@ -229,6 +259,34 @@ TEST(CpprestTransport, ReadsA20MegabyteBody) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->body.size(), big.size());
   EXPECT_TRUE(result->body == big);
+}
+
+TEST(CpprestTransport, ABodyOverTheCapIsRefusedWhetherAnnouncedOrNot) {
+  TransportOptions options = DirectOptions();
+  options.max_response_bytes = 1 << 20;
+  auto transport = MakeCpprestTransport(options);
+  TestServer announced([](int fd, const ReceivedRequest&) {
+    TestServer::SendAll(fd, HttpResponse(200, std::string((1 << 20) + 1, 'x')));
+    return After::kKeepOpen;
+  });
+  auto big = transport->Send(Get(announced.Url()));
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("larger than 1 MiB"), std::string::npos) << big.status().ToString();
+
+  // Chunked, without end: the reader stops at the cap and closes the connection.
+  std::atomic<size_t> sent{0};
+  TestServer endless([&](int fd, const ReceivedRequest&) {
+    TestServer::SendAll(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    const std::string chunk = "10000\r\n" + std::string(0x10000, 'y') + "\r\n";
+    while (sent < (size_t{256} << 20) && TestServer::SendAll(fd, chunk)) sent += 0x10000;
+    return After::kClose;
+  });
+  auto unbounded = transport->Send(Get(endless.Url(), std::chrono::milliseconds(20'000)));
+  ASSERT_FALSE(unbounded.ok());
+  EXPECT_NE(unbounded.status().message().find("larger than 1 MiB"), std::string::npos)
+      << unbounded.status().ToString();
+  EXPECT_LT(sent.load(), size_t{256} << 20) << "the server was never cut off";
+  EXPECT_TRUE(transport->Send(Get(announced.Url())).status().message().find("larger") != std::string::npos);
 }
 
 TEST(CpprestTransport, RefusesPlainHttpToANonLoopbackHost) {

@@ -146,6 +146,34 @@ TEST_F(RetryingTransportTest, WritesRetryOn5xxAnd408ButNotOnOther4xx) {
   }
 }
 
+TEST_F(RetryingTransportTest, APostIsNeverRepeatedAfterAnUnknownOutcome) {
+  // A comment or createAlert POST may have been applied when the connection broke or a gateway
+  // answered 5xx: another try could double it. Only "not applied" answers (429, 503) are retried.
+  auto retrying = Make();
+  Request post = Get();
+  post.method = "POST";
+  post.url += "/1/comments";
+  inner_.Push(Status(Code::kUnavailable, "POST graph.microsoft.com: connection reset"));
+  EXPECT_EQ(retrying.Send(post).status().code(), Code::kUnavailable);
+  EXPECT_EQ(inner_.calls(), 1u);
+  for (int s : {500, 502, 504, 408}) {
+    SCOPED_TRACE(s);
+    const size_t before = inner_.calls();
+    inner_.PushStatus(s);
+    EXPECT_EQ(retrying.Send(post)->status, s);
+    EXPECT_EQ(inner_.calls(), before + 1);
+  }
+  inner_.PushStatus(429, {{"retry-after", "1"}});
+  inner_.PushStatus(503);
+  EXPECT_EQ(retrying.Send(post)->status, 200);
+  EXPECT_EQ(inner_.calls(), 8u);
+  // A token request is a POST whose repetition is harmless.
+  post.repeatable = true;
+  inner_.Push(Status(Code::kUnavailable, "POST login: connection reset"));
+  EXPECT_EQ(retrying.Send(post)->status, 200);
+  EXPECT_EQ(inner_.calls(), 10u);
+}
+
 TEST_F(RetryingTransportTest, ShutdownDuringBackoffReturnsTheLastResponse) {
   sleeper_.Interrupt();
   inner_.PushStatus(503);
