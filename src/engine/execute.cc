@@ -90,7 +90,11 @@ Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Cap
   if (auto since = Timestamp::Parse(Meta(unknown_key)); since.ok()) attempt.unknown_since = *since;
   auto created = ctx.creator->Create(c, source, attempt);
   if (attempt.sent_unknown) (void)ctx.store->SetLinkMeta(Link(), unknown_key, now.ToString());
-  if (!created.ok()) return created.status();
+  if (!created.ok()) {
+    // An outcome we do not know is looked for at the next cycle, not backed off as an error.
+    if (attempt.sent_unknown) return Status(Code::kUnavailable, created.status().message());
+    return created.status();
+  }
   if (attempt.unknown_since || attempt.sent_unknown) (void)ctx.store->SetLinkMeta(Link(), unknown_key, "");
   if (created->name != c.twin_id) created_names[c.twin_id] = created->name;
   std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterCreate(source, *created));
@@ -206,7 +210,21 @@ Status LinkRunner::Impl::SplitFirstTimeFields(const std::string& id, domain::Def
 
 Status LinkRunner::Impl::ExecuteComment(const reconcile::CommentWrite& c, const PendingWrite& row, Timestamp now) {
   std::string target = c.target_incident;
-  if (auto it = created_names.find(target); it != created_names.end()) target = it->second;
+  if (auto it = created_names.find(target); it != created_names.end()) {
+    target = it->second;
+  } else if (c.target == Side::kSentinel) {
+    // A comment planned for a twin before it existed names the twin id; a defender-alert twin
+    // has the name the service gave. A write replayed in a later cycle (or after a restart)
+    // finds that name in the pair, not in this cycle's map.
+    auto pair = ctx.store->PairByDefenderId(Link(), c.defender_id);
+    if (!pair.ok()) return pair.status();
+    if (*pair && (*pair)->marker == target && target != (*pair)->sentinel_id) {
+      if ((*pair)->sentinel_id.empty()) {
+        return Status(Code::kUnavailable, "twin of Defender incident " + c.defender_id + " is not created yet");
+      }
+      target = (*pair)->sentinel_id;
+    }
+  }
   if (c.target == Side::kDefender) {
     // Defender comments have no ids and a POST is not idempotent: read first, skip if it is there.
     auto fresh = ctx.defender->Get(target);

@@ -15,16 +15,6 @@ using nlohmann::json;
 
 class DaemonTest : public SyncTest {
  protected:
-  // Polls `done` every 100 ms for up to `limit`.
-  template <typename Pred>
-  static bool WaitFor(Pred done, std::chrono::seconds limit = std::chrono::seconds(30)) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return done();
-  }
   size_t TwinCount() const { return emu_->ArmIncidents(kWorkspace).size(); }
 };
 

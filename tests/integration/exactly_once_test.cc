@@ -89,6 +89,30 @@ TEST_F(ExactlyOnceTest, CommentWhoseReplyIsLostIsFoundByItsMarkerNotPostedAgain)
   CommentLostReply("any");
 }
 
+TEST_F(ExactlyOnceTest, ACommentForANewDefenderAlertTwinRetriedLaterReachesTheTwinsRealName) {
+  // A defender-alert twin gets its name from the service, not the deterministic twin id the
+  // comment was planned with. When the creation fails in the creating cycle, the comment waits for
+  // the twin, and its retry in a later cycle (or process) finds the real name, lands once, and
+  // leaves the outbox empty; the creation is not sent twice.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator(
+      OnboardedScenario(kSoc, {"SecurityIncident.ReadWrite.All", "SecurityAlert.ReadWrite.All"})));
+  config_["sentinel_workspaces"][0] = Workspace("soc", kWorkspace, kSoc, "defender");
+  // The creation is applied but its answer cannot be read; the twin shows up a cycle later.
+  emu_->AddFault({{"kind", "malformed_json"}, {"method", "POST"}, {"path_glob", "/beta/security/alerts_v2/createAlert"},
+                  {"count", 1}});
+  const std::string id = emu_->CreateIncident(
+      kContoso, {{"displayName", "Comment later"}, {"comments", {"D1: look at host-7"}}, {"author", "bob@contoso.com"}});
+  Xdrsync({"once"});
+  Once();
+  const ProcessResult again = Once();
+  EXPECT_EQ(again.out.find("\"event\":\"write.failed\""), std::string::npos) << again.out;
+  const auto twins = emu_->ArmIncidents(kWorkspace);
+  ASSERT_EQ(twins.size(), 1u);
+  EXPECT_EQ(CountContaining(ArmCommentTexts(twins[0]), "D1: look at host-7"), 1u) << twins[0].dump(1);
+  EXPECT_EQ(TwinsInSoc(id), 1u);
+  EXPECT_EQ(Posts("createAlert"), 1u) << "a createAlert whose answer could not be read was sent again";
+}
+
 TEST_F(ExactlyOnceTest, ASecondInstanceOnTheSameStateWaitsForTheFirst) {
   ASSERT_NO_FATAL_FAILURE(StartEmulator());
   const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Rollover"}, {"comments", {"D1: note"}}});

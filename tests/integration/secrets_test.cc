@@ -16,15 +16,6 @@ using nlohmann::json;
 
 class SecretsTest : public SyncTest {
  protected:
-  template <typename Pred>
-  static bool WaitFor(Pred done, std::chrono::seconds limit = std::chrono::seconds(30)) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return done();
-  }
   // The secret as is and a JWT's header prefix (every access token the emulator issues is one).
   void ExpectClean(const std::string& where, const std::string& text) {
     SCOPED_TRACE(where);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "child_process.h"
@@ -29,6 +30,17 @@ class SyncTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+
+  // Polls `done` every 100 ms for up to `limit`; its last answer.
+  template <typename Pred>
+  static bool WaitFor(Pred done, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return done();
+  }
 
   // The default scenario: tenants contoso, fabrikam and soc, the azure-portal workspace soc-ws in
   // soc, one app per tenant (kClientId / kSecret). Tests may edit it before StartEmulator.

@@ -1,0 +1,45 @@
+#include "daemon.h"
+
+#include <signal.h>
+
+#include <chrono>
+
+#include "topology.h"
+
+namespace xdrsync::chaos {
+
+void Daemon::Start() {
+  const std::string prefix = dir_ + "/daemon" + std::to_string(++starts_);
+  // The environment is inherited, XDRSYNC_TEST_DISABLE_GUARD included (the planted-bug test).
+  child_ = std::make_unique<integration::ChildProcess>(
+      std::vector<std::string>{XDRSYNC_BIN, "--config", config_path_, "run"},
+      std::map<std::string, std::string>{{kSecretEnv, kSecret}}, prefix + ".out", prefix + ".err");
+}
+
+void Daemon::Kill() {
+  if (!child_) return;
+  child_->Signal(SIGKILL);
+  child_->Wait(std::chrono::seconds(10));
+}
+
+int Daemon::Stop() {
+  if (!child_) return -1;
+  child_->Signal(SIGTERM);
+  integration::ProcessResult r = child_->Wait(std::chrono::seconds(20));
+  if (r.timed_out) {
+    child_->Signal(SIGKILL);
+    child_->Wait(std::chrono::seconds(5));
+    return -1;
+  }
+  return r.exit_code;
+}
+
+bool Daemon::running() const { return child_ && child_->running(); }
+
+std::string Daemon::LastOutput() const {
+  if (!child_) return "";
+  auto tail = [](const std::string& s) { return s.size() > 3000 ? s.substr(s.size() - 3000) : s; };
+  return tail(child_->Stdout()) + tail(child_->Stderr());
+}
+
+}  // namespace xdrsync::chaos

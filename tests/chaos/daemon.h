@@ -1,0 +1,28 @@
+// The real `xdrsync run` process: started, SIGKILLed and restarted by the run, stopped with
+// SIGTERM at the end. Each start captures its output to files of its own in the run directory.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "../integration/child_process.h"
+
+namespace xdrsync::chaos {
+
+class Daemon {
+ public:
+  Daemon(std::string dir, std::string config_path) : dir_(std::move(dir)), config_path_(std::move(config_path)) {}
+  void Start();
+  void Kill();                // SIGKILL, reaped
+  int Stop();                 // SIGTERM; the exit code (-1 when it had to be killed)
+  bool running() const;
+  int starts() const { return starts_; }
+  std::string LastOutput() const;  // the tail of the current (or last) process's stdout and stderr
+
+ private:
+  std::string dir_, config_path_;
+  std::unique_ptr<integration::ChildProcess> child_;
+  int starts_ = 0;
+};
+
+}  // namespace xdrsync::chaos

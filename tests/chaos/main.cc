@@ -1,0 +1,185 @@
+// xdrsync-chaos: the real daemon against the real emulator under random analysts, faults and
+// kills, then an oracle over the end state (oracle.h). Its last line is the summary
+// `steps=M analyst_changes=… faults=… kills=… writes=… lost=0 duplicates=0 echoes=0`, printed on
+// failure too, and the line before it the command that replays the run. Exit 0 only when every
+// check passes; 1 on a violation; 2 when the run itself could not be set up.
+#include <stdlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "analyst.h"
+#include "daemon.h"
+#include "emulator.h"
+#include "faults.h"
+#include "options.h"
+#include "oracle.h"
+#include "request_log.h"
+#include "state_db.h"
+#include "topology.h"
+#include "world_index.h"
+
+namespace xdrsync::chaos {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Summary {
+  int64_t analyst_changes = 0, faults = 0, kills = 0;
+  Verdict verdict;
+};
+
+void PrintSummary(const Options& o, const Summary& s) {
+  std::printf("replay: %s\n", ReplayCommand(o).c_str());
+  std::printf("steps=%d analyst_changes=%lld faults=%lld kills=%lld writes=%lld lost=%lld duplicates=%lld echoes=%lld\n",
+              o.steps, static_cast<long long>(s.analyst_changes), static_cast<long long>(s.faults),
+              static_cast<long long>(s.kills), static_cast<long long>(s.verdict.writes),
+              static_cast<long long>(s.verdict.lost), static_cast<long long>(s.verdict.duplicates),
+              static_cast<long long>(s.verdict.echoes));
+  std::fflush(stdout);
+}
+
+// Waits until the outbox is empty and no effective write was seen for `quiet`; false at `limit`.
+bool Settle(RequestLog& log, const std::string& state_path, Clock::duration quiet, Clock::duration limit) {
+  const auto deadline = Clock::now() + limit;
+  int64_t writes = -1;
+  auto last_change = Clock::now();
+  while (Clock::now() < deadline) {
+    log.Harvest();
+    const int64_t now_writes = log.EffectiveWritesAfter(-1);
+    if (now_writes != writes) {
+      writes = now_writes;
+      last_change = Clock::now();
+    }
+    if (Clock::now() - last_change >= quiet && ReadState(state_path, false).outbox == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  return false;
+}
+
+int RunChaos(const Options& o) {
+  std::string dir = (std::filesystem::temp_directory_path() / "xdrsync-chaos-XXXXXX").string();
+  if (::mkdtemp(dir.data()) == nullptr) {
+    std::fprintf(stderr, "cannot create a run directory\n");
+    return 2;
+  }
+  std::printf("run directory: %s\n", dir.c_str());
+  Summary summary;
+  std::string error;
+  auto emu = Emulator::Start(dir, Scenario(), o.seed, &error);
+  if (!emu) {
+    std::printf("%s\n", error.c_str());
+    PrintSummary(o, summary);
+    return 2;
+  }
+  const std::string config_path = dir + "/xdrsync.json";
+  std::ofstream(config_path) << DaemonConfig(dir, emu->base_url()).dump(2);
+  const std::string state_path = dir + "/state.db";
+
+  std::mt19937_64 rng(o.seed);
+  History history;
+  Analyst analyst(*emu, rng, history, o.seed);
+  for (const auto& link : Links()) {
+    for (int i = 0; i < 3; ++i) analyst.CreateIncident(link);
+  }
+  Daemon daemon(dir, config_path);
+  daemon.Start();
+  Faults faults(*emu, rng, o.fault_rate, o.seed);
+  faults.Enable();
+  RequestLog log(*emu);
+
+  std::multiset<int> kill_steps;
+  for (int k = 0; k < o.kills; ++k) kill_steps.insert(std::uniform_int_distribution<int>(0, o.steps - 1)(rng));
+  int down_until = -1;
+  std::vector<std::string> crashes;
+  const auto started = Clock::now();
+  for (int step = 0; step < o.steps; ++step) {
+    const WorldIndex world(emu->World());
+    const std::string did = analyst.Step(world);
+    const std::string fault = faults.Step();
+    bool killed = false;
+    for (size_t n = kill_steps.count(step); n > 0; --n) {
+      if (!daemon.running()) continue;
+      // A random moment inside the next poll interval, not always right after our own change.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 900)(rng)));
+      daemon.Kill();
+      ++summary.kills;
+      killed = true;
+      down_until = step + std::uniform_int_distribution<int>(0, 2)(rng);
+    }
+    if (!killed && !daemon.running() && step > down_until) {
+      if (down_until < step - 1 || summary.kills == 0) crashes.push_back(daemon.LastOutput());
+      daemon.Start();
+    }
+    if (o.verbose) {
+      std::printf("step %d: %s%s%s\n", step, did.c_str(), fault.empty() ? "" : (" | " + fault).c_str(),
+                  killed ? " | SIGKILL" : "");
+    }
+    if (step % 8 == 7) log.Harvest();
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 450)(rng)));
+  }
+  faults.Disable();
+  summary.faults = faults.fired();
+  if (!daemon.running()) daemon.Start();
+  const auto steps_done = Clock::now();
+  const bool settled = Settle(log, state_path, std::chrono::seconds(4), std::chrono::seconds(o.settle_seconds));
+  const auto settle_done = Clock::now();
+  // Idle: a few poll intervals with nothing to do must write nothing.
+  log.Harvest();
+  const int64_t idle_mark = log.last_seq();
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  log.Harvest();
+  const int64_t idle_writes = log.EffectiveWritesAfter(idle_mark);
+  const int stop_code = daemon.Stop();
+
+  const nlohmann::json world_dump = emu->World();
+  const WorldIndex final_world(world_dump);
+  const StateSnapshot state = ReadState(state_path, true);
+  summary.analyst_changes = history.analyst_changes;
+  OracleInput in{&final_world, &history, &log, &state, idle_writes, idle_mark};
+  summary.verdict = Check(in);
+  Verdict& v = summary.verdict;
+  if (!settled) v.problems.push_back("did not settle within " + std::to_string(o.settle_seconds) + " s");
+  if (stop_code != 0) v.problems.push_back("xdrsync run exited " + std::to_string(stop_code) + " on SIGTERM");
+  for (const auto& c : crashes) v.problems.push_back("xdrsync run exited on its own: " + c.substr(0, 600));
+  if (log.overflowed()) v.problems.push_back("note: the request journal overflowed between harvests");
+
+  const auto secs = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  std::printf("daemon starts=%d faults_by_kind: %s\n", daemon.starts(), faults.Describe().c_str());
+  std::printf("steps %.1f s, settle %.1f s; requests=%lld idle_writes=%lld ambiguous=%lld quarantined=%ld "
+              "conflicts_journaled=%zu analyst_call_failures=%lld\n",
+              secs(steps_done - started), secs(settle_done - steps_done), static_cast<long long>(log.requests()),
+              static_cast<long long>(idle_writes), static_cast<long long>(v.ambiguous), state.quarantined,
+              state.conflicts.size(), static_cast<long long>(analyst.failed_calls()));
+  const size_t shown = std::min<size_t>(v.problems.size(), 40);
+  for (size_t i = 0; i < shown; ++i) std::printf("problem: %s\n", v.problems[i].c_str());
+  if (v.problems.size() > shown) std::printf("problem: ... and %zu more\n", v.problems.size() - shown);
+  const bool failed = v.lost > 0 || v.duplicates > 0 || v.echoes > 0 || v.state_errors > 0 || !settled ||
+                      stop_code != 0 || !crashes.empty();
+  emu.reset();
+  if (!failed && !o.keep) {
+    std::filesystem::remove_all(dir);
+  } else {
+    std::ofstream(dir + "/world.json") << world_dump.dump(1);
+    std::printf("kept %s (daemonN.out, world.json, state.db)\n", dir.c_str());
+  }
+  PrintSummary(o, summary);
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace xdrsync::chaos
+
+int main(int argc, char** argv) {
+  xdrsync::chaos::Options o;
+  std::string error;
+  if (!xdrsync::chaos::ParseOptions(argc, argv, &o, &error)) {
+    std::fprintf(stderr, "xdrsync-chaos: %s\n", error.c_str());
+    return 2;
+  }
+  return xdrsync::chaos::RunChaos(o);
+}

@@ -1,0 +1,60 @@
+#include "options.h"
+
+#include <cstdlib>
+#include <sstream>
+
+namespace xdrsync::chaos {
+
+bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) {
+        *error = std::string(name) + " needs a value";
+        return nullptr;
+      }
+      return argv[++i];
+    };
+    const char* v = nullptr;
+    if (a == "--seed") {
+      if (!(v = value("--seed"))) return false;
+      out->seed = std::strtoull(v, nullptr, 10);
+    } else if (a == "--steps") {
+      if (!(v = value("--steps"))) return false;
+      out->steps = std::atoi(v);
+    } else if (a == "--fault-rate") {
+      if (!(v = value("--fault-rate"))) return false;
+      out->fault_rate = std::atof(v);
+    } else if (a == "--kills") {
+      if (!(v = value("--kills"))) return false;
+      out->kills = std::atoi(v);
+    } else if (a == "--settle-seconds") {
+      if (!(v = value("--settle-seconds"))) return false;
+      out->settle_seconds = std::atoi(v);
+    } else if (a == "--keep") {
+      out->keep = true;
+    } else if (a == "--verbose") {
+      out->verbose = true;
+    } else {
+      *error = "unknown argument '" + a +
+               "'; usage: xdrsync-chaos --seed N --steps M [--fault-rate 0.05] [--kills K] [--settle-seconds S] "
+               "[--keep] [--verbose]";
+      return false;
+    }
+  }
+  if (out->steps < 1 || out->fault_rate < 0 || out->fault_rate > 1 || out->settle_seconds < 1) {
+    *error = "--steps must be >= 1, --fault-rate within [0, 1], --settle-seconds >= 1";
+    return false;
+  }
+  if (out->kills < 0) out->kills = out->steps / 20;
+  return true;
+}
+
+std::string ReplayCommand(const Options& o) {
+  std::ostringstream s;
+  s << "xdrsync-chaos --seed " << o.seed << " --steps " << o.steps << " --fault-rate " << o.fault_rate << " --kills "
+    << o.kills;
+  return s.str();
+}
+
+}  // namespace xdrsync::chaos

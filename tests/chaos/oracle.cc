@@ -1,0 +1,207 @@
+#include "oracle.h"
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "canon.h"
+
+namespace xdrsync::chaos {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr auto kConcurrent = std::chrono::seconds(3);  // both sides within three poll intervals
+
+void Problem(Verdict& v, int64_t* counter, const std::string& what) {
+  if (counter) ++*counter;
+  v.problems.push_back(what);
+}
+
+const IncidentInfo* InfoOf(const History& h, const std::string& link, const std::string& id) {
+  auto it = h.incidents.find(History::Key(link, id));
+  return it == h.incidents.end() ? nullptr : &it->second;
+}
+
+// Every in-scope Defender incident has exactly one twin; one merged away before the daemon saw it
+// open may have none. No Sentinel incident is a twin of nothing.
+void CheckTwins(const OracleInput& in, Verdict& v) {
+  for (const auto& link : Links()) {
+    const LinkView& view = in.world->View(link);
+    for (const auto& [id, twins] : view.twins) {
+      const IncidentInfo* info = InfoOf(*in.history, link.name, id);
+      size_t n = twins.size();
+      if (link.way == "defender-alert") {
+        auto h = view.home_twins.find(id);
+        n = std::max(n, h == view.home_twins.end() ? size_t{0} : h->second);
+      }
+      if (n > 1) {
+        v.duplicates += static_cast<int64_t>(n - 1);
+        v.problems.push_back(link.name + " " + id + ": " + std::to_string(n) + " twins");
+      } else if (n == 0 && !(info && info->merged_away)) {
+        Problem(v, &v.lost, link.name + " " + id + ": no twin");
+      }
+    }
+  }
+}
+
+// The key a comment is known by: the analyst's token, else its text without xdrsync's markers
+// (two alert-table comments with different ids but the same rows are one comment written twice).
+std::string CommentKey(const std::string& text) {
+  static const std::regex token("chaos-[0-9]+-[0-9]+");
+  static const std::regex marker("\\[xdrsync:[0-9a-f-]+\\]");
+  std::smatch m;
+  if (std::regex_search(text, m, token)) return m.str();
+  return std::regex_replace(text, marker, "[xdrsync:*]");
+}
+
+std::map<std::string, int> CommentKeys(const json& comments, const char* text_key, bool arm) {
+  std::map<std::string, int> out;
+  for (const auto& c : comments) {
+    const std::string text = arm ? StrAt(c.value("properties", json::object()), text_key) : StrAt(c, text_key);
+    ++out[CommentKey(text)];
+  }
+  return out;
+}
+
+void CheckComments(const OracleInput& in, Verdict& v) {
+  std::map<std::string, std::map<std::string, int>> defender_keys, sentinel_keys;  // by link/id
+  for (const auto& link : Links()) {
+    const LinkView& view = in.world->View(link);
+    for (const auto& [id, d] : view.defender) {
+      const std::string key = History::Key(link.name, id);
+      defender_keys[key] = CommentKeys(d.value("comments", json::array()), "comment", false);
+      for (const auto& twin : view.twins.at(id)) {
+        for (const auto& [k, n] : CommentKeys(twin.value("_comments", json::array()), "message", true)) {
+          sentinel_keys[key][k] += n;
+        }
+      }
+    }
+  }
+  for (const auto* side : {&defender_keys, &sentinel_keys}) {
+    for (const auto& [incident, keys] : *side) {
+      for (const auto& [k, n] : keys) {
+        if (n > 1) {
+          v.duplicates += n - 1;
+          v.problems.push_back(incident + (side == &defender_keys ? " defender" : " sentinel") + ": comment " +
+                               k.substr(0, 80) + " x" + std::to_string(n));
+        }
+      }
+    }
+  }
+  for (const auto& c : in.history->comments) {
+    const IncidentInfo* info = InfoOf(*in.history, c.link, c.defender_id);
+    if (!info || info->merged_away) continue;  // carried to the survivor; checked there for doubles only
+    const std::string key = History::Key(c.link, c.defender_id);
+    const bool on_d = defender_keys[key].count(c.token) > 0;
+    const bool on_s = sentinel_keys[key].count(c.token) > 0;
+    if (!on_d || !on_s) {
+      Problem(v, &v.lost, key + ": comment " + c.token + " missing on " + (on_d ? "sentinel" : "defender"));
+    }
+  }
+}
+
+bool Journaled(const OracleInput& in, const std::string& link, const std::string& id, const std::string& field) {
+  return in.state->conflicts.count({link, id, field}) > 0;
+}
+
+// Agreement of every pair, and no lost change: each field holds what the conflict policy picks
+// from the analysts' writes — the latest one, or, when both sides changed, either side's last
+// value with the conflict in the journal.
+void CheckFields(const OracleInput& in, Verdict& v) {
+  std::map<std::string, std::vector<const FieldOp*>> ops;  // link/id/field
+  for (const auto& op : in.history->fields) ops[History::Key(op.link, op.defender_id) + "/" + op.field].push_back(&op);
+  std::map<std::string, std::vector<const TagOp*>> tag_ops;  // link/id/tag
+  for (const auto& op : in.history->tags) tag_ops[History::Key(op.link, op.defender_id) + "/" + op.tag].push_back(&op);
+
+  for (const auto& link : Links()) {
+    for (const auto& [id, d] : in.world->View(link).defender) {
+      const IncidentInfo* info = InfoOf(*in.history, link.name, id);
+      const json* twin = in.world->Twin(link, id);
+      const std::string key = History::Key(link.name, id);
+      if (!info || !twin) continue;  // no pair: counted by CheckTwins
+      const Canon dc = CanonOfDefender(link, d);
+      const Canon sc = CanonOfSentinel(*twin);
+      if (info->merged_away) {
+        if (sc.fields.at("status") != "Closed") Problem(v, &v.lost, key + ": merged away, twin not closed");
+        continue;
+      }
+      std::set<std::string> disagreeing;
+      for (const char* f : kFields) {
+        if (dc.fields.at(f) != sc.fields.at(f)) {
+          disagreeing.insert(f);
+          Problem(v, &v.lost, key + ": " + f + " defender '" + dc.fields.at(f) + "' sentinel '" + sc.fields.at(f) + "'");
+        }
+      }
+      if (dc.tags != sc.tags) {
+        disagreeing.insert("tags");
+        std::string dt, st;
+        for (const auto& t : dc.tags) dt += t + ",";
+        for (const auto& t : sc.tags) st += t + ",";
+        Problem(v, &v.lost, key + ": tags defender {" + dt + "} sentinel {" + st + "}");
+      }
+      if (info->merge_target) continue;  // a merge moves fields and tags the analysts did not write here
+      for (const char* f : kFields) {
+        const auto& list = ops[key + "/" + f];
+        if (disagreeing.count(f) || list.empty()) continue;
+        const FieldOp* last_d = nullptr;
+        const FieldOp* last_s = nullptr;
+        for (const FieldOp* op : list) (op->side == Side::kDefender ? last_d : last_s) = op;
+        const FieldOp* latest = last_s && (!last_d || last_s->seq > last_d->seq) ? last_s : last_d;
+        const FieldOp* other = latest == last_d ? last_s : last_d;
+        const std::string& final_value = dc.fields.at(f);
+        if (final_value == latest->value) continue;
+        if (other && final_value == other->value) {
+          if (Journaled(in, link.name, id, f)) continue;
+          if (latest->when - other->when < kConcurrent) {
+            ++v.ambiguous;
+            continue;
+          }
+        }
+        Problem(v, &v.lost, key + ": " + f + " is '" + final_value + "', the analysts last wrote '" + latest->value +
+                                (other ? "' (other side '" + other->value + "')" : "'"));
+      }
+      if (disagreeing.count("tags")) continue;
+      for (const auto& [tk, list] : tag_ops) {
+        if (tk.rfind(key + "/", 0) != 0) continue;
+        const TagOp* last = list.back();
+        const bool present = dc.tags.count(last->tag) > 0;
+        if (present == last->add) continue;
+        const TagOp* before = list.size() > 1 ? list[list.size() - 2] : nullptr;
+        if (before && before->side != last->side && last->when - before->when < kConcurrent) {
+          ++v.ambiguous;
+          continue;
+        }
+        Problem(v, &v.lost, key + ": tag " + last->tag + (present ? " present" : " absent") + ", last " +
+                                (last->add ? "added" : "removed") + " on " +
+                                (last->side == Side::kDefender ? "defender" : "sentinel"));
+      }
+    }
+  }
+}
+
+void CheckState(const OracleInput& in, Verdict& v) {
+  if (!in.state->opened) {
+    Problem(v, &v.state_errors, "state database not readable");
+    return;
+  }
+  if (in.state->integrity != "ok") Problem(v, &v.state_errors, "integrity_check: " + in.state->integrity);
+  if (in.state->outbox != 0) Problem(v, &v.state_errors, "outbox holds " + std::to_string(in.state->outbox) + " rows");
+}
+
+}  // namespace
+
+void CheckWrites(const OracleInput& in, Verdict& v);  // write_budget.cc
+
+Verdict Check(const OracleInput& in) {
+  Verdict v;
+  CheckTwins(in, v);
+  CheckComments(in, v);
+  CheckFields(in, v);
+  CheckWrites(in, v);
+  CheckState(in, v);
+  return v;
+}
+
+}  // namespace xdrsync::chaos

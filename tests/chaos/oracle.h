@@ -1,0 +1,36 @@
+// The verdict of a run, computed from the emulator's final world, its request journal, the
+// daemon's state database and what the analysts did (History). See Check() for each rule.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "history.h"
+#include "request_log.h"
+#include "state_db.h"
+#include "world_index.h"
+
+namespace xdrsync::chaos {
+
+struct Verdict {
+  int64_t lost = 0;        // a change (field, tag, comment, twin) that did not arrive, unjournaled
+  int64_t duplicates = 0;  // a second twin, a comment twice on one incident
+  int64_t echoes = 0;      // writes beyond what the changes needed, or any write while idle
+  int64_t writes = 0;      // effective daemon writes during the whole run
+  int64_t ambiguous = 0;   // accepted: both sides changed within the same few seconds
+  int64_t state_errors = 0;
+  std::vector<std::string> problems;  // one line each, the first ones printed
+};
+
+struct OracleInput {
+  const WorldIndex* world = nullptr;
+  const History* history = nullptr;
+  const RequestLog* log = nullptr;
+  const StateSnapshot* state = nullptr;
+  int64_t idle_writes = 0;  // effective writes during the idle window after settling
+  int64_t idle_since_seq = 0;
+};
+
+Verdict Check(const OracleInput& in);
+
+}  // namespace xdrsync::chaos

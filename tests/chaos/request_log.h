@@ -1,0 +1,44 @@
+// The emulator's request journal, harvested as the run goes (it keeps only its last 20,000
+// entries): every request the daemon made that could change something, i.e. everything but GETs,
+// token requests and the control API (the harness makes its changes through the control API, so
+// the public API requests are all the daemon's).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "emulator.h"
+
+namespace xdrsync::chaos {
+
+struct WriteRequest {
+  int64_t seq = 0;
+  std::string method, path, fault, body;  // body: its first 2 KiB
+  int status = 0;
+  // Took effect and was answered: a 2xx without an injected fault. A request whose effect the
+  // daemon never heard of (a fault after applying) is not counted: the daemon must look again,
+  // not write again, and a write it makes after looking is counted on its own.
+  bool effective() const { return status >= 200 && status < 300 && (fault.empty() || fault == "latency"); }
+};
+
+class RequestLog {
+ public:
+  explicit RequestLog(const Emulator& emu) : emu_(emu) {}
+  void Harvest();
+  int64_t last_seq() const { return last_seq_; }
+  int64_t requests() const { return requests_; }
+  bool overflowed() const { return overflowed_; }
+  const std::vector<WriteRequest>& writes() const { return writes_; }
+  int64_t EffectiveWritesAfter(int64_t seq) const;
+
+ private:
+  const Emulator& emu_;
+  int64_t last_seq_ = -1;
+  int64_t requests_ = 0;
+  bool overflowed_ = false;
+  std::vector<WriteRequest> writes_;
+};
+
+}  // namespace xdrsync::chaos
