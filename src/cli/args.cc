@@ -27,6 +27,7 @@ const std::vector<CommandSpec>& Specs() {
       {"rebuild-state", 0, 0, {}, ""},
       {"approve", 1, 1, {}, "LINK"},
       {"demo", 0, 0, {}, ""},
+      {"healthcheck", 0, 0, {}, ""},
   };
   return kSpecs;
 }

@@ -22,6 +22,7 @@ std::string Usage() {
          "  rebuild-state        re-derive pairs and bases from both APIs after the state was lost\n"
          "  approve LINK         let a mass change held by the safety valve through, once\n"
          "  demo                 run against the built-in emulator and narrate what is synced\n"
+         "  healthcheck          exit 0 if /readyz on the listen address answers 200 (container HEALTHCHECK)\n"
          "The configuration defaults to /etc/xdrsync/xdrsync.json.\n";
 }
 

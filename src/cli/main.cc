@@ -9,6 +9,7 @@
 #include "args.h"
 #include "commands.h"
 #include "common.h"
+#include "healthcheck.h"
 
 int main(int argc, char** argv) {
   using namespace xdrsync::cli;
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   if (args.command == "rebuild-state") return RebuildState(args);
   if (args.command == "approve") return Approve(args);
   if (args.command == "demo") return Demo(args);
+  if (args.command == "healthcheck") return Healthcheck(args);
   std::fprintf(stderr, "xdrsync: command '%s' has no handler\n", Printable(args.command).c_str());
   return kExitUsage;
 }
