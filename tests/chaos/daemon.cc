@@ -42,4 +42,11 @@ std::string Daemon::LastOutput() const {
   return tail(child_->Stdout()) + tail(child_->Stderr());
 }
 
+std::string Daemon::HowItEnded() {
+  if (!child_) return "";
+  const integration::ProcessResult r = child_->Wait(std::chrono::milliseconds(1000));
+  const std::string how = r.signal != 0 ? "signal " + std::to_string(r.signal) : "exit " + std::to_string(r.exit_code);
+  return how + ": " + LastOutput();
+}
+
 }  // namespace xdrsync::chaos

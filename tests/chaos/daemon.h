@@ -18,6 +18,9 @@ class Daemon {
   bool running() const;
   int starts() const { return starts_; }
   std::string LastOutput() const;  // the tail of the current (or last) process's stdout and stderr
+  // How the current process ended ("exit 3", "signal 11") and the tail of its output; for a
+  // process that ended on its own.
+  std::string HowItEnded();
 
  private:
   std::string dir_, config_path_;

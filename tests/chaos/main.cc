@@ -112,7 +112,7 @@ int RunChaos(const Options& o) {
       down_until = step + std::uniform_int_distribution<int>(0, 2)(rng);
     }
     if (!killed && !daemon.running() && step > down_until) {
-      if (down_until < step - 1 || summary.kills == 0) crashes.push_back(daemon.LastOutput());
+      if (down_until < step - 1 || summary.kills == 0) crashes.push_back(daemon.HowItEnded());
       daemon.Start();
     }
     if (o.verbose) {
