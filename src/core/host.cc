@@ -57,8 +57,8 @@ std::optional<std::array<uint16_t, 8>> ParseIpv6(std::string_view s) {
       if (++len > 4) return std::nullopt;
     }
     if (len == 0) return std::nullopt;
+    if (n_head + n_tail == 8) return std::nullopt;  // a ninth group: checked before it is stored
     (gap ? tail[n_tail++] : head[n_head++]) = static_cast<uint16_t>(group);
-    if (n_head + n_tail > 8) return std::nullopt;
     s.remove_prefix(len);
     if (s.empty()) break;
     if (s[0] != ':') return std::nullopt;
