@@ -72,12 +72,11 @@ class DefenderAlertTwinCreator final : public TwinCreator {
     auto created = home_.CreateAlert(in);
     if (!created.ok()) {
       // Below HTTP (a reset, a deadline) or a gateway's 5xx: it may have been applied.
-      // Unknown unless the answer says it was not taken: a reset, a deadline, a 500/502/504 or a
-      // 201 whose body cannot be read may all mean it was applied. A 4xx, a 429 and a 503 say
-      // it was not.
+      // Unknown unless the answer says it was not taken: a reset, a deadline, a 5xx or a 201 whose
+      // body cannot be read may all mean it was applied. A 4xx or a 429 says it was not.
       const Code code = created.status().code();
-      attempt.sent_unknown = code == Code::kParseError || code == Code::kInternal || code == Code::kDataLoss ||
-                             (code == Code::kUnavailable && created.status().message().find(": 503 ") == std::string::npos);
+      attempt.sent_unknown =
+          code == Code::kParseError || code == Code::kInternal || code == Code::kDataLoss || code == Code::kUnavailable;
       return created.status();
     }
     for (int tries = 0; tries < 5; ++tries) {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "../integration/child_process.h"
+#include "../integration/emulator_process.h"
 
 namespace xdrsync::chaos {
 
@@ -23,7 +23,6 @@ class Emulator {
   // when it did not report its port within 20 s.
   static std::unique_ptr<Emulator> Start(const std::string& dir, const nlohmann::json& scenario, uint64_t seed,
                                          std::string* error);
-  ~Emulator();  // SIGTERM, then SIGKILL
   Emulator(const Emulator&) = delete;
   Emulator& operator=(const Emulator&) = delete;
 
@@ -32,11 +31,12 @@ class Emulator {
   ControlReply Call(const std::string& method, const std::string& path,
                     const nlohmann::json& body = nullptr) const;
   nlohmann::json World() const;  // the "world" of GET /_control/state, {} when unreachable
-  bool running() { return child_->running(); }
+  bool running() { return process_->running(); }
 
  private:
-  explicit Emulator(std::unique_ptr<integration::ChildProcess> child) : child_(std::move(child)) {}
-  std::unique_ptr<integration::ChildProcess> child_;
+  explicit Emulator(std::unique_ptr<integration::EmulatorProcess> process)
+      : process_(std::move(process)), port_(process_->port()) {}
+  std::unique_ptr<integration::EmulatorProcess> process_;  // started and stopped as in the integration tests
   int port_ = 0;
 };
 

@@ -20,6 +20,7 @@ class EmulatorProcess {
   ~EmulatorProcess();  // SIGTERM, then SIGKILL if it lingers
 
   int port() const { return port_; }
+  bool running() const { return child_->running(); }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
   nlohmann::json Call(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr) const;
