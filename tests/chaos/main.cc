@@ -61,6 +61,42 @@ bool Settle(RequestLog& log, const std::string& state_path, Clock::duration quie
   return false;
 }
 
+// The M steps: an analyst change, the faults' next move, and at the chosen steps a SIGKILL with a
+// restart one to three steps later. Returns how each daemon that ended on its own ended.
+std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emulator& emu, Analyst& analyst,
+                                    Faults& faults, Daemon& daemon, RequestLog& log, Summary& summary) {
+  std::multiset<int> kill_steps;
+  for (int k = 0; k < o.kills; ++k) kill_steps.insert(std::uniform_int_distribution<int>(0, o.steps - 1)(rng));
+  int down_until = -1;
+  std::vector<std::string> crashes;
+  for (int step = 0; step < o.steps; ++step) {
+    const WorldIndex world(emu.World());
+    const std::string did = analyst.Step(world);
+    const std::string fault = faults.Step();
+    bool killed = false;
+    for (size_t n = kill_steps.count(step); n > 0; --n) {
+      if (!daemon.running()) continue;
+      // A random moment inside the next poll interval, not always right after our own change.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 900)(rng)));
+      daemon.Kill();
+      ++summary.kills;
+      killed = true;
+      down_until = step + std::uniform_int_distribution<int>(0, 2)(rng);
+    }
+    if (!killed && !daemon.running() && step > down_until) {
+      if (down_until < step - 1 || summary.kills == 0) crashes.push_back(daemon.HowItEnded());
+      daemon.Start();
+    }
+    if (o.verbose) {
+      std::printf("step %d: %s%s%s\n", step, did.c_str(), fault.empty() ? "" : (" | " + fault).c_str(),
+                  killed ? " | SIGKILL" : "");
+    }
+    if (step % 8 == 7) log.Harvest();
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 450)(rng)));
+  }
+  return crashes;
+}
+
 int RunChaos(const Options& o) {
   std::string dir = (std::filesystem::temp_directory_path() / "xdrsync-chaos-XXXXXX").string();
   if (::mkdtemp(dir.data()) == nullptr) {
@@ -92,36 +128,8 @@ int RunChaos(const Options& o) {
   faults.Enable();
   RequestLog log(*emu);
 
-  std::multiset<int> kill_steps;
-  for (int k = 0; k < o.kills; ++k) kill_steps.insert(std::uniform_int_distribution<int>(0, o.steps - 1)(rng));
-  int down_until = -1;
-  std::vector<std::string> crashes;
   const auto started = Clock::now();
-  for (int step = 0; step < o.steps; ++step) {
-    const WorldIndex world(emu->World());
-    const std::string did = analyst.Step(world);
-    const std::string fault = faults.Step();
-    bool killed = false;
-    for (size_t n = kill_steps.count(step); n > 0; --n) {
-      if (!daemon.running()) continue;
-      // A random moment inside the next poll interval, not always right after our own change.
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 900)(rng)));
-      daemon.Kill();
-      ++summary.kills;
-      killed = true;
-      down_until = step + std::uniform_int_distribution<int>(0, 2)(rng);
-    }
-    if (!killed && !daemon.running() && step > down_until) {
-      if (down_until < step - 1 || summary.kills == 0) crashes.push_back(daemon.HowItEnded());
-      daemon.Start();
-    }
-    if (o.verbose) {
-      std::printf("step %d: %s%s%s\n", step, did.c_str(), fault.empty() ? "" : (" | " + fault).c_str(),
-                  killed ? " | SIGKILL" : "");
-    }
-    if (step % 8 == 7) log.Harvest();
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 450)(rng)));
-  }
+  const std::vector<std::string> crashes = DriveSteps(o, rng, *emu, analyst, faults, daemon, log, summary);
   faults.Disable();
   summary.faults = faults.fired();
   if (!daemon.running()) daemon.Start();
