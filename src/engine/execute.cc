@@ -136,6 +136,9 @@ Status LinkRunner::Impl::ExecuteSentinel(const reconcile::SentinelWrite& w, cons
                      l, "", "xdrsync label"});
   }
   LogChanges(Side::kSentinel, w.defender_id, w.sentinel_id, w.changes);
+  if (!w.hold_base.empty()) {
+    held_sentinel_bases[w.defender_id] = ToBaseMoves(Link(), reconcile::HeldBasesAfterSentinelWrite(w, *response));
+  }
   return ctx.store->ConfirmWrite(row.outbox_id, ToBaseMoves(Link(), reconcile::BasesAfterSentinelWrite(w, *response)),
                                  audit, {});
 }
@@ -168,7 +171,15 @@ Status LinkRunner::Impl::ExecuteDefender(const reconcile::DefenderWrite& w, cons
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - read_at).count());
   }
   LogChanges(Side::kDefender, w.defender_id, "", w.changes);
-  return ctx.store->ConfirmWrite(row.outbox_id, ToBaseMoves(Link(), reconcile::BasesAfterDefenderWrite(w, response)),
+  std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterDefenderWrite(w, response));
+  if (auto held = held_sentinel_bases.find(w.defender_id); held != held_sentinel_bases.end() && !w.hold_base.empty()) {
+    // Both halves of a two-sided write are confirmed: the common base moves to what each side
+    // answered, so a change an analyst made in between is seen as a change next cycle.
+    for (auto& b : held->second) bases.push_back(std::move(b));
+    for (auto& b : ToBaseMoves(Link(), reconcile::HeldBasesAfterDefenderWrite(w, response))) bases.push_back(std::move(b));
+    held_sentinel_bases.erase(held);
+  }
+  return ctx.store->ConfirmWrite(row.outbox_id, std::move(bases),
                                  AuditOf(Link(), w.defender_id, "", Side::kDefender, w.changes, now), {});
 }
 

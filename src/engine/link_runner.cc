@@ -80,6 +80,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   const Timestamp now = m.ctx.clock->Now();
   m.link_failure = Status::Ok();
   m.created_names.clear();
+  m.held_sentinel_bases.clear();
   auto finish = [&](Status st) {
     report.status = st;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -66,6 +66,9 @@ struct LinkRunner::Impl {
   LinkContext ctx;
   Status link_failure;  // set when an auth failure means the whole link must stop this cycle
   std::map<std::string, std::string> created_names;  // twin id -> real Sentinel name (defender-alert)
+  // Held base moves of Sentinel writes confirmed this cycle, by pair: released with the pair's
+  // Defender write when that one is confirmed too (tags written to both sides at once).
+  std::map<std::string, std::vector<store::BaseMove>> held_sentinel_bases;
 };
 
 bool IsAuthFailure(const Status& s);

@@ -28,6 +28,22 @@ std::vector<BaseUpdate> BasesAfterSentinelWrite(const SentinelWrite& w, const do
   return out;
 }
 
+std::vector<BaseUpdate> HeldBasesAfterDefenderWrite(const DefenderWrite& w, const domain::DefenderIncident& response) {
+  std::vector<BaseUpdate> out;
+  const domain::FieldValues dv = DefenderValues(response);
+  for (Field f : w.hold_base) out.push_back({w.defender_id, Side::kDefender, f, {dv[f], {response.last_update, ""}, true}});
+  return out;
+}
+
+std::vector<BaseUpdate> HeldBasesAfterSentinelWrite(const SentinelWrite& w, const domain::SentinelIncident& response) {
+  std::vector<BaseUpdate> out;
+  const domain::FieldValues sv = domain::CanonicalSentinel(response);
+  for (Field f : w.hold_base) {
+    out.push_back({w.defender_id, Side::kSentinel, f, {sv[f], {response.last_modified, response.etag}, true}});
+  }
+  return out;
+}
+
 std::vector<BaseUpdate> BasesAfterCreate(const domain::DefenderIncident& defender,
                                          const domain::SentinelIncident& created) {
   std::vector<BaseUpdate> out;

@@ -5,7 +5,9 @@
 // check passes; 1 on a violation; 2 when the run itself could not be set up.
 #include <stdlib.h>
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -88,8 +90,15 @@ std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emul
       daemon.Start();
     }
     if (o.verbose) {
-      std::printf("step %d: %s%s%s\n", step, did.c_str(), fault.empty() ? "" : (" | " + fault).c_str(),
-                  killed ? " | SIGKILL" : "");
+      // Wall-clock time (UTC, as the daemon's log lines carry it) so steps line up with its log.
+      const auto wall = std::chrono::system_clock::now();
+      const std::time_t secs = std::chrono::system_clock::to_time_t(wall);
+      const int ms = static_cast<int>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count() % 1000);
+      std::tm utc{};
+      ::gmtime_r(&secs, &utc);
+      std::printf("step %d at %02d:%02d:%02d.%03d: %s%s%s\n", step, utc.tm_hour, utc.tm_min, utc.tm_sec, ms,
+                  did.c_str(), fault.empty() ? "" : (" | " + fault).c_str(), killed ? " | SIGKILL" : "");
     }
     if (step % 8 == 7) log.Harvest();
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 450)(rng)));

@@ -20,6 +20,11 @@ domain::FieldValues DefenderValues(const domain::DefenderIncident& d);
 // the response's stamp, flagged as our own write; plus the write's on_confirm moves.
 std::vector<BaseUpdate> BasesAfterDefenderWrite(const DefenderWrite& w, const domain::DefenderIncident& response);
 std::vector<BaseUpdate> BasesAfterSentinelWrite(const SentinelWrite& w, const domain::SentinelIncident& response);
+// The held bases (hold_base) of a write, as its response shows them. Tags written to both sides in
+// one cycle keep their common base until both writes are confirmed: then both held moves apply
+// together, so a removal an analyst makes between the two writes still counts as a removal.
+std::vector<BaseUpdate> HeldBasesAfterDefenderWrite(const DefenderWrite& w, const domain::DefenderIncident& response);
+std::vector<BaseUpdate> HeldBasesAfterSentinelWrite(const SentinelWrite& w, const domain::SentinelIncident& response);
 // After a twin is created: every field's base on both sides (Defender as observed at planning).
 std::vector<BaseUpdate> BasesAfterCreate(const domain::DefenderIncident& defender,
                                          const domain::SentinelIncident& created);

@@ -267,6 +267,29 @@ TEST_F(ReconcilerTest, TagsMergeAsSetsAndOwnedLabelsNeverReachDefender) {
   EXPECT_TRUE(domain::HasLabel(w.Twin("1"), "Redirected"));
 }
 
+TEST_F(ReconcilerTest, ATagRemovedBetweenTheTwoHalvesOfATwoSidedTagWriteStaysRemoved) {
+  // Found by the chaos harness: tags merged onto both sides keep their common base until both
+  // writes are confirmed; if it never moved, a tag the analyst removed on Sentinel after our PUT
+  // (and before our PATCH) looked like a Defender addition and came back.
+  w.NewDefender("1");
+  Settle();
+  w.defender["1"].custom_tags = {"t-green"};
+  w.TouchDefender("1");
+  w.Twin("1").labels.push_back({"t-ops", "User"});
+  w.TouchSentinel(w.Twin("1").name);
+  w.between_sides = [&] {
+    std::erase_if(w.Twin("1").labels, [](const auto& l) { return l.name == "t-ops"; });
+    w.TouchSentinel(w.Twin("1").name);
+  };
+  Plan both = w.Cycle();
+  ASSERT_EQ(both.sentinel_writes.size(), 1u);
+  ASSERT_EQ(both.defender_writes.size(), 1u);
+  Settle();
+  EXPECT_FALSE(domain::HasLabel(w.Twin("1"), "t-ops"));
+  EXPECT_EQ(w.defender["1"].custom_tags, (std::vector<std::string>{"t-green"}));
+  EXPECT_TRUE(domain::HasLabel(w.Twin("1"), "t-green"));
+}
+
 TEST_F(ReconcilerTest, RefusedInProgressAndResolvingCommentFallBack) {
   w.policy.defender_refuses_in_progress = true;
   w.policy.defender_refuses_resolving_comment = true;

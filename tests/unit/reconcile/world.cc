@@ -142,6 +142,7 @@ void World::Apply(const Plan& plan, const Input& input) {
     sentinel[s.name] = s;
     ApplyBases(BasesAfterCreate(input.observed.defender.at(c.defender_id), s));
   }
+  std::map<std::string, std::vector<BaseUpdate>> held;  // by pair: Sentinel halves confirmed
   for (const auto& w : plan.sentinel_writes) {
     auto& cur = sentinel.at(w.sentinel_id);
     if (cur.etag != w.incident.etag) {
@@ -158,6 +159,12 @@ void World::Apply(const Plan& plan, const Input& input) {
     next.last_modified_by = "xdrsync";
     cur = next;
     ApplyBases(BasesAfterSentinelWrite(w, cur));
+    held[w.defender_id] = HeldBasesAfterSentinelWrite(w, cur);
+  }
+  if (between_sides) {
+    auto once = std::move(between_sides);
+    between_sides = nullptr;
+    once();
   }
   for (const auto& w : plan.defender_writes) {
     auto& cur = defender.at(w.defender_id);
@@ -184,6 +191,11 @@ void World::Apply(const Plan& plan, const Input& input) {
     if (p.severity) cur.severity = {*p.severity, std::string(domain::ToWire(*p.severity))};
     TouchDefender(w.defender_id, "xdrsync");
     ApplyBases(BasesAfterDefenderWrite(w, cur));
+    // As the engine does: the held bases move once both halves of a two-sided write are confirmed.
+    if (auto h = held.find(w.defender_id); h != held.end() && !w.hold_base.empty()) {
+      ApplyBases(h->second);
+      ApplyBases(HeldBasesAfterDefenderWrite(w, cur));
+    }
   }
   for (const auto& c : plan.comments) {
     auto& pair = pairs.at(c.defender_id);

@@ -26,6 +26,9 @@ class World {
   std::vector<Plan> plans;
   int sentinel_conflicts = 0;   // 409s
   int defender_replans = 0;     // PATCHes skipped because Defender moved since the read
+  // Runs once, after the next cycle's Sentinel writes and before its Defender writes (an analyst
+  // acting between the two halves of a two-sided write).
+  std::function<void()> between_sides;
 
   // Moves the clock by `seconds` and returns the new time (every change is stamped by it).
   Timestamp Tick(int64_t seconds = 1);
