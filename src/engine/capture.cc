@@ -68,10 +68,9 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
 
   // Writes first: rows left by a crash or a failed attempt make their pairs be re-read and
   // re-planned now; the new decision supersedes them.
-  auto rows = ctx.store->DueWrites(Timestamp::FromTicks(INT64_MAX), 100'000);
+  auto rows = ctx.store->LinkWrites(Link(), 100'000);
   if (!rows.ok()) return rows.status();
   for (const auto& row : *rows) {
-    if (row.pair.link != Link()) continue;
     cap.touched.insert(row.pair.defender_id);
     cap.outbox_rows.push_back(row);
     if (row.next_attempt <= now) cap.due_rows.insert(row.id);

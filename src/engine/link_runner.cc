@@ -283,21 +283,8 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   if (cap.newest_defender) decision.watermarks.push_back({m.Link(), Side::kDefender, *cap.newest_defender});
   if (cap.newest_sentinel) decision.watermarks.push_back({m.Link(), Side::kSentinel, *cap.newest_sentinel});
   if (options.full_sweep) decision.link_meta.push_back({m.Link(), "last_full_sweep", now.ToString()});
-  int64_t max_before = 0;
-  for (const auto& r : cap.outbox_rows) max_before = std::max(max_before, r.id);
-  if (auto all = m.ctx.store->DueWrites(Timestamp::FromTicks(INT64_MAX), 100'000); all.ok()) {
-    for (const auto& r : *all) max_before = std::max(max_before, r.id);
-  }
-  if (Status s = m.ctx.store->RecordDecision(decision); !s.ok()) return finish(s);
-  // The ids the store gave the new rows: this link's rows above the old maximum, in the order
-  // they were recorded.
-  auto rows = m.ctx.store->DueWrites(Timestamp::FromTicks(INT64_MAX), 100'000);
-  if (!rows.ok()) return finish(rows.status());
-  std::vector<int64_t> fresh;
-  for (const auto& r : *rows) {
-    if (r.id > max_before && r.pair.link == m.Link()) fresh.push_back(r.id);
-  }
-  std::sort(fresh.begin(), fresh.end());
+  std::vector<int64_t> fresh;  // the ids the store gave the new rows, in the order of decision.outbox
+  if (Status s = m.ctx.store->RecordDecision(decision, &fresh); !s.ok()) return finish(s);
   size_t next = 0;
   for (auto& w : writes) {
     if (w.reused) continue;

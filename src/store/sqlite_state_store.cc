@@ -65,15 +65,19 @@ Result<std::unique_ptr<StateStore>> OpenStateStore(const std::string& path) {
   return std::unique_ptr<StateStore>(std::move(store).value());
 }
 
-Status SqliteStateStore::RecordDecision(const Decision& d) {
+Status SqliteStateStore::RecordDecision(const Decision& d, std::vector<int64_t>* outbox_ids) {
   std::lock_guard lock(mu_);
   constexpr const char* op = "RecordDecision";
-  return InTransaction(op, [&]() -> Status {
+  if (outbox_ids) outbox_ids->clear();
+  Status done = InTransaction(op, [&]() -> Status {
     // Pairs first: every other row of the decision may refer to one of them.
     Status s = ForEach(db_, op, d.pairs, PutPair);
     if (s.ok()) s = ForEach(db_, op, d.bases, PutBase);
     if (s.ok()) s = ForEach(db_, op, d.observed, PutObserved);
-    if (s.ok()) s = ForEach(db_, op, d.outbox, AddOutbox);
+    for (size_t i = 0; s.ok() && i < d.outbox.size(); ++i) {
+      s = AddOutbox(db_, op, d.outbox[i]);
+      if (s.ok() && outbox_ids) outbox_ids->push_back(sqlite3_last_insert_rowid(db_.raw()));
+    }
     if (s.ok()) s = ForEach(db_, op, d.conflicts, AddConflict);
     if (s.ok()) s = ForEach(db_, op, d.audit, AddAudit);
     if (s.ok()) s = ForEach(db_, op, d.alerts, ApplyAlert);
@@ -84,6 +88,8 @@ Status SqliteStateStore::RecordDecision(const Decision& d) {
     if (s.ok()) s = ForEach(db_, op, d.watermarks, RaiseWatermark);
     return s;
   });
+  if (!done.ok() && outbox_ids) outbox_ids->clear();  // rolled back: no row was given an id
+  return done;
 }
 
 Status SqliteStateStore::ConfirmWrite(int64_t outbox_id, const std::vector<BaseMove>& bases,

@@ -28,7 +28,8 @@ class SqliteStateStore final : public StateStore {
   static Result<std::unique_ptr<SqliteStateStore>> Open(const std::string& path,
                                                         const SqliteOptions& options = {});
 
-  Status RecordDecision(const Decision& d) override;
+  using StateStore::RecordDecision;
+  Status RecordDecision(const Decision& d, std::vector<int64_t>* outbox_ids) override;
   Status ConfirmWrite(int64_t outbox_id, const std::vector<BaseMove>& bases,
                       const std::vector<AuditEntry>& audit,
                       const std::vector<CommentCopy>& provenance) override;
@@ -51,6 +52,7 @@ class SqliteStateStore final : public StateStore {
   Result<std::optional<ObservedSnapshot>> Observed(const PairKey& pair, Side side) override;
   Result<std::optional<DigestMark>> Digest(const PairKey& pair) override;
   Result<std::vector<OutboxEntry>> DueWrites(Timestamp now, int64_t limit) override;
+  Result<std::vector<OutboxEntry>> LinkWrites(const std::string& link, int64_t limit) override;
   Result<int64_t> OutboxDepth(const std::optional<std::string>& link) override;
   Result<std::optional<Timestamp>> Watermark(const std::string& link, Side side) override;
   Result<std::vector<Conflict>> OpenConflicts(const std::optional<std::string>& link) override;

@@ -109,6 +109,13 @@ Result<std::vector<OutboxEntry>> SqliteStateStore::DueWrites(Timestamp now, int6
       ReadOutbox, now, limit);
 }
 
+Result<std::vector<OutboxEntry>> SqliteStateStore::LinkWrites(const std::string& link, int64_t limit) {
+  std::lock_guard lock(mu_);
+  // outbox_by_pair's leading column serves the link filter.
+  return db_.Query<OutboxEntry>("LinkWrites", Select(kOutboxColumns, "FROM outbox WHERE link = ? ORDER BY id LIMIT ?"),
+                                ReadOutbox, link, limit);
+}
+
 Result<int64_t> SqliteStateStore::OutboxDepth(const std::optional<std::string>& link) {
   std::lock_guard lock(mu_);
   std::string sql = "SELECT count(*) FROM outbox ";

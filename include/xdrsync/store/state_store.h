@@ -46,8 +46,9 @@ class StateStore {
  public:
   virtual ~StateStore() = default;
 
-  // Writes. The new outbox rows are then found through DueWrites.
-  virtual Status RecordDecision(const Decision& d) = 0;
+  // Writes. With `outbox_ids`, the ids given to the decision's new outbox rows, in their order.
+  virtual Status RecordDecision(const Decision& d, std::vector<int64_t>* outbox_ids) = 0;
+  Status RecordDecision(const Decision& d) { return RecordDecision(d, nullptr); }
   // The write `outbox_id` succeeded: delete its row, move the bases of exactly the written fields,
   // log the audit rows and the comment provenance. NotFound if the row is gone (already confirmed).
   virtual Status ConfirmWrite(int64_t outbox_id, const std::vector<BaseMove>& bases,
@@ -78,6 +79,8 @@ class StateStore {
 
   // Outbox: rows with next_attempt <= now, by next_attempt then id (decision order).
   virtual Result<std::vector<OutboxEntry>> DueWrites(Timestamp now, int64_t limit) = 0;
+  // One link's rows, due or not, in decision order (by id); at most `limit`.
+  virtual Result<std::vector<OutboxEntry>> LinkWrites(const std::string& link, int64_t limit) = 0;
   virtual Result<int64_t> OutboxDepth(const std::optional<std::string>& link) = 0;
 
   // Watermark of a link's side; nullopt before the first capture.

@@ -52,6 +52,27 @@ TEST_F(OutboxTest, DueWritesComeByNextAttemptThenDecisionOrder) {
   EXPECT_EQ(store().OutboxDepth("M").value(), 0);
 }
 
+TEST_F(OutboxTest, RecordDecisionGivesBackTheIdsOfItsRowsAndLinkWritesReadsOneLink) {
+  const PairKey p9{"M", "9"};
+  Decision d;
+  d.outbox = {MakeWrite(p1_, Side::kSentinel, "put", T(50)), MakeWrite(p9, Side::kSentinel, "put", T(10)),
+              MakeWrite(p2_, Side::kDefender, "patch", T(10))};
+  std::vector<int64_t> ids{42};
+  ASSERT_TRUE(store().RecordDecision(d, &ids).ok());
+  ASSERT_EQ(ids.size(), 3u);
+  std::map<int64_t, std::string> by_id;
+  for (const auto& row : Due(T(100))) by_id[row.id] = row.pair.link + "/" + row.pair.defender_id;
+  EXPECT_EQ(by_id.at(ids[0]), "L/1");
+  EXPECT_EQ(by_id.at(ids[1]), "M/9");
+  EXPECT_EQ(by_id.at(ids[2]), "L/2");
+  // Due or not, one link's rows in decision order.
+  auto link_rows = store().LinkWrites("L", 100).value();
+  ASSERT_EQ(link_rows.size(), 2u);
+  EXPECT_EQ(link_rows[0].id, ids[0]);
+  EXPECT_EQ(link_rows[1].id, ids[2]);
+  EXPECT_EQ(store().LinkWrites("L", 1).value().size(), 1u);
+}
+
 TEST_F(OutboxTest, ConfirmDeletesTheRowAndMovesBasesInOneStep) {
   ASSERT_TRUE(
       store().RecordDecision({.outbox = {MakeWrite(p1_, Side::kSentinel, "put", T(5))}}).ok());
