@@ -58,6 +58,7 @@ void GraphDefenderClient::NoteExpandFailed() {
 Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timestamp> since,
                                                             const std::string& extra_filter, bool with_alerts) {
   Collector collector(caller_.clock().Now() + kFutureSkewSeconds);
+  bool complete = true;
   bool expand = with_alerts && ExpandAllowed();
   std::optional<Timestamp> cursor = since;
   size_t pages_left = options_.max_listing_pages;
@@ -68,6 +69,7 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
       caller_.logger().Warn("graph_listing_truncated", {{"tenant", options_.tenant},
                                                         {"pages", std::to_string(options_.max_listing_pages)},
                                                         {"at", collector.newest() ? collector.newest()->ToString() : ""}});
+      complete = false;
       break;
     }
     if (segment.expand_failed) {
@@ -80,6 +82,7 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
       // window share one timestamp, or the service keeps stopping at the same place.
       caller_.logger().Warn("graph_paging_stalled",
                             {{"tenant", options_.tenant}, {"at", cursor ? cursor->ToString() : ""}});
+      complete = false;
       break;
     }
     if (collector.newest()) cursor = collector.newest();
@@ -108,6 +111,7 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
     items = std::move(kept);
   }
   Listing<DefenderIncident> listing = std::move(collector).Finish();
+  listing.complete = complete;
   caller_.CountItems(listing.items.size());
   return listing;
 }

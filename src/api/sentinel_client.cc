@@ -61,12 +61,38 @@ Status ArmSentinelClient::CheckNextLink(const CallResult& call, const std::strin
 }
 
 Result<Listing<SentinelIncident>> ArmSentinelClient::ListChanged(Timestamp since) {
-  std::string url = Url("", "$filter=" + EncodeQueryValue("properties/lastModifiedTimeUtc ge " + since.ToString()) +
-                                "&$orderby=" + EncodeQueryValue("properties/lastModifiedTimeUtc asc") +
-                                "&$top=" + std::to_string(options_.page_size));
+  Listing<SentinelIncident> listing;
+  Status s = ListPages(Url("", "$filter=" + EncodeQueryValue("properties/lastModifiedTimeUtc ge " + since.ToString()) +
+                                   "&$orderby=" + EncodeQueryValue("properties/lastModifiedTimeUtc asc") +
+                                   "&$top=" + std::to_string(options_.page_size)),
+                       &listing);
+  if (!s.ok()) return s;
+  return listing;
+}
+
+Result<Listing<SentinelIncident>> ArmSentinelClient::ListOpen() {
+  // One listing per open status: `eq` on properties/status is what integrations are seen to use;
+  // `ne` and `or` are not confirmed to work on the service.
+  Listing<SentinelIncident> all;
+  for (const char* status : {"New", "Active"}) {
+    Listing<SentinelIncident> one;
+    Status s = ListPages(Url("", "$filter=" + EncodeQueryValue(std::string("properties/status eq '") + status + "'") +
+                                     "&$top=" + std::to_string(options_.page_size)),
+                         &one);
+    if (!s.ok()) return s;
+    all.complete = all.complete && one.complete;
+    for (auto& item : one.items) all.items.push_back(std::move(item));
+    for (auto& e : one.errors) all.errors.push_back(std::move(e));
+    if (one.newest && (!all.newest || *all.newest < *one.newest)) all.newest = one.newest;
+  }
+  return all;
+}
+
+Status ArmSentinelClient::ListPages(std::string url, Listing<SentinelIncident>* listing) {
   Collector collector(caller_.clock().Now() + kFutureSkewSeconds);
   std::set<std::string> seen;
   int empty_in_a_row = 0;
+  bool complete = true;
   for (size_t pages = 1;; ++pages) {
     CallResult call = caller_.Call("GET", url, ReadHeaders());
     if (!call.ok()) return call.status;
@@ -79,11 +105,12 @@ Result<Listing<SentinelIncident>> ArmSentinelClient::ListChanged(Timestamp since
     if (next.empty()) break;
     if (Status ok = CheckNextLink(call, next, &seen); !ok.ok() || pages >= options_.max_listing_pages) {
       if (!caller_.IsOwnUrl(next)) return ok;
-      // The listing is ordered by modification time: ending it here loses nothing, the next
-      // cycle reads on from the newest time seen. Failing it would stall the link every cycle.
+      // A listing by modification time loses nothing when it ends here: the next cycle reads on
+      // from the newest time seen. Failing it would stall the link every cycle.
       caller_.logger().Warn("arm_listing_truncated", {{"tenant", options_.tenant},
                                                       {"reason", ok.ok() ? "page limit reached" : ok.message()},
                                                       {"pages", std::to_string(pages)}});
+      complete = false;
       break;
     }
     empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
@@ -91,13 +118,15 @@ Result<Listing<SentinelIncident>> ArmSentinelClient::ListChanged(Timestamp since
       caller_.logger().Warn("arm_listing_truncated", {{"tenant", options_.tenant},
                                                       {"reason", std::to_string(empty_in_a_row) + " empty pages in a row"},
                                                       {"pages", std::to_string(pages)}});
+      complete = false;
       break;
     }
     url = std::move(next);
   }
-  Listing<SentinelIncident> listing = std::move(collector).Finish();
-  caller_.CountItems(listing.items.size());
-  return listing;
+  *listing = std::move(collector).Finish();
+  listing->complete = complete;
+  caller_.CountItems(listing->items.size());
+  return Status::Ok();
 }
 
 Result<std::vector<SentinelIncident>> ArmSentinelClient::ListRecent(int top) {

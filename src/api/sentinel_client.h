@@ -19,6 +19,7 @@ class ArmSentinelClient final : public SentinelClient {
                     Metrics& metrics);
 
   Result<Listing<domain::SentinelIncident>> ListChanged(Timestamp since) override;
+  Result<Listing<domain::SentinelIncident>> ListOpen() override;
   Result<std::vector<domain::SentinelIncident>> ListRecent(int top) override;
   Result<domain::SentinelIncident> Get(const std::string& name) override;
   Result<domain::SentinelIncident> Put(const domain::SentinelIncident& incident) override;
@@ -36,6 +37,8 @@ class ArmSentinelClient final : public SentinelClient {
   Result<std::vector<domain::SentinelComment>> ListComments(const std::string& name);
   // The guard every paged read shares: the next link must stay on ARM and must not repeat.
   Status CheckNextLink(const CallResult& call, const std::string& next, std::set<std::string>* seen) const;
+  // Follows nextLink from `url`, within the page budget, into `listing`.
+  Status ListPages(std::string url, Listing<domain::SentinelIncident>* listing);
   static http::Headers ReadHeaders();
   static http::Headers WriteHeaders();
 

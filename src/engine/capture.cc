@@ -76,6 +76,8 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
     if (row.next_attempt <= now) cap.due_rows.insert(row.id);
   }
 
+  const std::set<std::string> from_rows = cap.touched;
+  std::map<std::string, std::string> listed_etags;  // pair (Defender id) -> Sentinel etag listed
   const Timestamp limit = now + ctx.options.future_skew_seconds;
   for (Side side : {Side::kDefender, Side::kSentinel}) {
     auto wm = ctx.store->Watermark(Link(), side);
@@ -108,6 +110,7 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
         auto it = by_sentinel.find(s.name);
         if (it != by_sentinel.end()) {
           cap.touched.insert(it->second);
+          listed_etags[it->second] = s.etag;
         } else if (ctx.policy->mode == reconcile::LinkMode::kLink && domain::IsDefenderProviderName(s.provider_name) &&
                    !s.provider_incident_id.empty()) {
           cap.touched.insert(s.provider_incident_id);  // a connector incident to pair with
@@ -127,18 +130,11 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
     }
   }
 
+  DropUnchanged(from_rows, listed_etags, cap);
   if (options.full_sweep) {
-    // Re-read every pair that is still in play, and every open incident: a missed change is
-    // repaired, never lost.
-    for (const auto& [id, p] : cap.pairs) {
-      if (p.state == store::PairState::kActive || p.state == store::PairState::kMerged) cap.touched.insert(id);
-    }
-    auto open = ctx.defender->ListOpen(true);
-    if (!open.ok()) return open.status().Annotate("defender sweep");
-    for (auto& d : open->items) {
-      cap.touched.insert(d.id);
-      if (!cap.observed.defender.count(d.id)) cap.observed.defender[d.id] = std::move(d);
-    }
+    // Every pair still in play whose listings show a change, and every open incident: a missed
+    // change is repaired, never lost, at the cost of the list pages and the changed pairs.
+    if (Status s = SweepOpen(cap); !s.ok()) return s;
   }
   return ReadPairSides(cap, now);
 }

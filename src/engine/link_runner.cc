@@ -283,6 +283,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   if (cap.newest_defender) decision.watermarks.push_back({m.Link(), Side::kDefender, *cap.newest_defender});
   if (cap.newest_sentinel) decision.watermarks.push_back({m.Link(), Side::kSentinel, *cap.newest_sentinel});
   if (options.full_sweep) decision.link_meta.push_back({m.Link(), "last_full_sweep", now.ToString()});
+  decision.seen = SeenMarks(in, cap, plan);
   std::vector<int64_t> fresh;  // the ids the store gave the new rows, in the order of decision.outbox
   if (Status s = m.ctx.store->RecordDecision(decision, &fresh); !s.ok()) return finish(s);
   size_t next = 0;

@@ -43,6 +43,14 @@ struct LinkRunner::Impl {
   Status FollowRedirects(Capture& cap);
   void NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap);
 
+  // sweep.cc
+  Status SweepOpen(Capture& cap);
+  // Pairs the listings touched although both listed sides look as they did when the pair was last
+  // reconciled (the overlap window lists them again every cycle): not read again. Pairs with
+  // outbox rows (`from_rows`) stay.
+  void DropUnchanged(const std::set<std::string>& from_rows, const std::map<std::string, std::string>& listed_etags,
+                     Capture& cap);
+
   // execute.cc
   void Execute(const reconcile::Plan& plan, const Capture& cap, std::vector<PendingWrite>& writes, Timestamp now,
                CycleReport& report);
@@ -72,5 +80,10 @@ struct LinkRunner::Impl {
 };
 
 bool IsAuthFailure(const Status& s);
+
+// How the pairs this cycle reconciled looked (sweep.cc): a mark for each active pair whose sides
+// were both read and whose stored sighting differs; a forgetting mark for pairs the plan must
+// revisit. Pairs being created are left out.
+std::vector<store::SeenMark> SeenMarks(const reconcile::Input& in, const Capture& cap, const reconcile::Plan& plan);
 
 }  // namespace xdrsync::engine

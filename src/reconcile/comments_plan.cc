@@ -151,7 +151,10 @@ void Planner::AlertDigest(const PairState& pair, const DefenderIncident& d, cons
   const std::string hash = Sha1Hex(table);
   if (hash == pair.digest_hash) return;
   const int64_t since = in_.now.TicksSince(pair.digest_written) / Timestamp::kTicksPerSecond;
-  if (!pair.digest_written.is_zero() && since < policy_.digest_min_interval_seconds) return;
+  if (!pair.digest_written.is_zero() && since < policy_.digest_min_interval_seconds) {
+    plan_.revisit.insert(pair.defender_id);
+    return;
+  }
   CommentWrite c;
   c.defender_id = pair.defender_id;
   c.target = Side::kSentinel;

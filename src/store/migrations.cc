@@ -164,7 +164,15 @@ ALTER TABLE pairs ADD COLUMN digest_written INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_due ON outbox (next_attempt, id);
 )sql";
 
-constexpr std::array<const char*, kSchemaVersion> kSteps = {kV1, kV2};
+// Version 3: how each pair's sides looked when last reconciled, so a full sweep reads only the
+// pairs whose listings show a change (cost follows changes, not pairs).
+constexpr const char* kV3 = R"sql(
+ALTER TABLE pairs ADD COLUMN seen_defender INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pairs ADD COLUMN seen_sentinel TEXT NOT NULL DEFAULT '';
+ALTER TABLE pairs ADD COLUMN seen_open INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<const char*, kSchemaVersion> kSteps = {kV1, kV2, kV3};
 
 Status RefuseForeign(Db& db) {
   auto objects = db.Query<int64_t>("migrate", "SELECT count(*) FROM sqlite_schema",

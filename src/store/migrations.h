@@ -6,7 +6,7 @@
 
 namespace xdrsync::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Reads the schema version of an open database.
 Result<int> SchemaVersion(Db& db);

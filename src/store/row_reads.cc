@@ -36,6 +36,9 @@ Result<Pair> ReadPair(Statement& st) {
   p.marker = st.Text(6);
   p.created = st.Time(7);
   p.updated = st.Time(8);
+  p.seen_defender = st.Time(9);
+  p.seen_sentinel = st.Text(10);
+  p.seen_open = static_cast<int>(st.Int(11));
   return p;
 }
 

@@ -122,6 +122,14 @@ Status ApplyLinkMeta(Db& db, std::string_view op, const LinkMetaChange& c) {
                  c.link, c.key, *c.value);
 }
 
+Status PutSeen(Db& db, std::string_view op, const SeenMark& m) {
+  // A pair gone since (forgotten, say) has nothing to remember: no error.
+  return db.Exec(op,
+                 "UPDATE pairs SET seen_defender = ?, seen_sentinel = ?, seen_open = ? WHERE link = ? AND "
+                 "defender_id = ?",
+                 m.defender, m.sentinel, static_cast<int64_t>(m.open), m.pair.link, m.pair.defender_id);
+}
+
 Status PutDigest(Db& db, std::string_view op, const DigestMark& d) {
   Status s = db.Exec(op,
                      "UPDATE pairs SET digest_hash = ?, digest_written = ? WHERE link = ? AND "

@@ -22,11 +22,13 @@ Status AddCommentCopy(Db& db, std::string_view op, const CommentCopy& c);
 Status ApplyQuarantine(Db& db, std::string_view op, const QuarantineChange& c);
 Status ApplyLinkMeta(Db& db, std::string_view op, const LinkMetaChange& c);
 Status PutDigest(Db& db, std::string_view op, const DigestMark& d);
+Status PutSeen(Db& db, std::string_view op, const SeenMark& m);
 Status RaiseWatermark(Db& db, std::string_view op, const WatermarkAdvance& w);
 
 // Column lists the readers expect, in order, for use in SELECTs.
 inline constexpr std::string_view kPairColumns =
-    "link, defender_id, sentinel_id, state, redirect_target, way, marker, created, updated";
+    "link, defender_id, sentinel_id, state, redirect_target, way, marker, created, updated, seen_defender, "
+    "seen_sentinel, seen_open";
 inline constexpr std::string_view kOutboxColumns =
     "id, link, defender_id, target, kind, payload, created, next_attempt, attempts, last_error";
 inline constexpr std::string_view kConflictColumns =

@@ -85,6 +85,7 @@ Status SqliteStateStore::RecordDecision(const Decision& d, std::vector<int64_t>*
     if (s.ok()) s = ForEach(db_, op, d.quarantine, ApplyQuarantine);
     if (s.ok()) s = ForEach(db_, op, d.link_meta, ApplyLinkMeta);
     if (s.ok()) s = ForEach(db_, op, d.digests, PutDigest);
+    if (s.ok()) s = ForEach(db_, op, d.seen, PutSeen);
     if (s.ok()) s = ForEach(db_, op, d.watermarks, RaiseWatermark);
     return s;
   });

@@ -270,6 +270,11 @@ std::string Analyst::Step(const WorldIndex& world) {
   Target t;
   if (!PickTarget(world, sentinel_side || roll >= 90, &t)) return "noop (no target)";
   const Side side = sentinel_side ? Side::kSentinel : Side::kDefender;
+  // Named with its incident, so a --verbose run lines up with the daemon's log.
+  return t.link->name + "/" + t.id + ": " + Act(t, side, roll);
+}
+
+std::string Analyst::Act(const Target& t, Side side, double roll) {
   if (roll < 27) return Status(t, side, false, false);
   if (roll < 38) return Owner(t, side);
   if (roll < 47) return Status(t, side, true, false);

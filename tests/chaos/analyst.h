@@ -30,6 +30,7 @@ class Analyst {
     const nlohmann::json* twin = nullptr;  // null when it has no (single) twin yet
   };
   bool PickTarget(const WorldIndex& world, bool need_twin, Target* out);
+  std::string Act(const Target& t, Side side, double roll);  // one change to a picked incident
   std::string Status(const Target& t, Side side, bool classify, bool reopen);
   std::string Owner(const Target& t, Side side);
   std::string Tag(const Target& t, Side side);

@@ -239,6 +239,19 @@ Result<api::Listing<domain::SentinelIncident>> FakeSentinel::ListChanged(Timesta
   return out;
 }
 
+Result<api::Listing<domain::SentinelIncident>> FakeSentinel::ListOpen() {
+  std::lock_guard lock(mu_);
+  if (Status s = Enter("ListOpen"); !s.ok()) return s;
+  api::Listing<domain::SentinelIncident> out;
+  for (const auto& [name, s] : incidents_) {
+    if (s.status.value != domain::SStatus::kNew && s.status.value != domain::SStatus::kActive) continue;
+    domain::SentinelIncident copy = s;
+    copy.comments.clear();  // the list API does not carry comments
+    out.items.push_back(copy);
+  }
+  return out;
+}
+
 Result<std::vector<domain::SentinelIncident>> FakeSentinel::ListRecent(int top) {
   std::lock_guard lock(mu_);
   if (Status s = Enter("ListRecent"); !s.ok()) return s;

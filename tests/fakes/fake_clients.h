@@ -93,6 +93,7 @@ class FakeSentinel final : public api::SentinelClient {
   domain::SentinelIncident& AddConnectorIncident(const std::string& defender_id);
 
   Result<api::Listing<domain::SentinelIncident>> ListChanged(Timestamp since) override;
+  Result<api::Listing<domain::SentinelIncident>> ListOpen() override;
   Result<std::vector<domain::SentinelIncident>> ListRecent(int top) override;
   Result<domain::SentinelIncident> Get(const std::string& name) override;
   Result<domain::SentinelIncident> Put(const domain::SentinelIncident& incident) override;

@@ -35,6 +35,9 @@ struct Listing {
   std::vector<T> items;
   std::vector<ItemError> errors;
   std::optional<Timestamp> newest;
+  // False when the listing ended early (its page budget spent, paging stalled or looping): what
+  // it left out is unknown, so its absence from `items` says nothing.
+  bool complete = true;
 };
 
 class DefenderClient {
@@ -65,6 +68,9 @@ class SentinelClient {
   // Incidents whose lastModifiedTimeUtc >= since, oldest first, following nextLink (short and
   // empty pages included). Comments are not included.
   virtual Result<Listing<domain::SentinelIncident>> ListChanged(Timestamp since) = 0;
+  // Incidents whose status is New or Active (for the full sweep), in pages of up to 1,000, without
+  // comments: their etags tell which pairs changed since they were last seen.
+  virtual Result<Listing<domain::SentinelIncident>> ListOpen() = 0;
   // The newest `top` incidents (portal detection looks at their provider names).
   virtual Result<std::vector<domain::SentinelIncident>> ListRecent(int top) = 0;
   // One incident with all its comments.

@@ -159,6 +159,9 @@ struct Plan {
   std::vector<BaseUpdate> base_updates;
   std::vector<Conflict> conflicts;
   std::vector<Notice> notices;
+  // Pairs with work put off to a later time (an alert table within its rewrite interval): a
+  // full sweep must read them again even if neither side changed.
+  std::set<std::string> revisit;
   bool held = false;        // the mass-change valve closed: nothing of this plan is to be applied
   std::string held_reason;
 

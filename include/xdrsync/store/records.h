@@ -52,7 +52,25 @@ struct Pair {
   std::string marker;  // the twin marker uuid (mirror mode)
   Timestamp created;
   Timestamp updated;
+  // How both sides looked when a cycle last reconciled the pair and left nothing for later
+  // (SeenMark): a full sweep skips the pair while its listings show the same. Written only
+  // through Decision::seen; a pair upsert leaves them as they are.
+  Timestamp seen_defender;    // Defender lastUpdateDateTime; zero = never seen
+  std::string seen_sentinel;  // Sentinel etag
+  int seen_open = 0;          // kSeenDefenderOpen | kSeenSentinelOpen
   bool operator==(const Pair&) const = default;
+};
+
+inline constexpr int kSeenDefenderOpen = 1;
+inline constexpr int kSeenSentinelOpen = 2;
+
+// A pair's sides as a cycle saw them (see Pair::seen_*); a zero `defender` forgets the sighting.
+struct SeenMark {
+  PairKey pair;
+  Timestamp defender;
+  std::string sentinel;
+  int open = 0;
+  bool operator==(const SeenMark&) const = default;
 };
 
 // One side's base of one field: the value that side held right after the last sync of the field.

@@ -33,6 +33,7 @@ struct Decision {
   std::vector<QuarantineChange> quarantine{};
   std::vector<LinkMetaChange> link_meta{};
   std::vector<DigestMark> digests{};
+  std::vector<SeenMark> seen{};
   std::vector<WatermarkAdvance> watermarks{};  // applied last; never move a watermark backwards
 };
 

@@ -1,0 +1,130 @@
+// The full sweep (spec §8) at the cost of its changes: both sides' open incidents are listed, and
+// only the pairs whose listings differ from how they looked when last reconciled are read in full.
+// A pair's sighting (store::Pair::seen_*) is recorded with each decision that reconciled it.
+#include <map>
+
+#include "runner_impl.h"
+
+namespace xdrsync::engine {
+
+using domain::Side;
+
+namespace {
+
+bool DefenderOpen(const domain::DefenderIncident& d) {
+  return d.status.value != domain::DStatus::kResolved && d.status.value != domain::DStatus::kRedirected;
+}
+
+bool SentinelOpen(const domain::SentinelIncident& s) {
+  return s.status.value == domain::SStatus::kNew || s.status.value == domain::SStatus::kActive;
+}
+
+// Both sides look as they did when the pair was last reconciled: each is listed open exactly when
+// it was open then, with the same stamp. (A side closed then and closed now is not listed; a change
+// to it reaches the incremental capture, which lists by modification time.)
+bool LooksAsSeen(const store::Pair& p, const domain::DefenderIncident* d, const domain::SentinelIncident* s) {
+  if (p.seen_defender.is_zero()) return false;
+  const bool d_was_open = (p.seen_open & store::kSeenDefenderOpen) != 0;
+  const bool s_was_open = (p.seen_open & store::kSeenSentinelOpen) != 0;
+  if (d_was_open != (d != nullptr) || s_was_open != (s != nullptr)) return false;
+  if (d && d->last_update != p.seen_defender) return false;
+  if (s && s->etag != p.seen_sentinel) return false;
+  return true;
+}
+
+}  // namespace
+
+Status LinkRunner::Impl::SweepOpen(Capture& cap) {
+  auto open = ctx.defender->ListOpen(true);
+  if (!open.ok()) return open.status().Annotate("defender sweep");
+  auto twins = ctx.sentinel->ListOpen();
+  if (!twins.ok()) return twins.status().Annotate("sentinel sweep");
+  // A listing that ended early says nothing of what it left out: every pair is read then.
+  const bool complete = open->complete && twins->complete;
+  std::map<std::string, const domain::SentinelIncident*> open_twins;
+  for (const auto& s : twins->items) open_twins[s.name] = &s;
+  std::map<std::string, domain::DefenderIncident*> open_incidents;
+  for (auto& d : open->items) open_incidents[d.id] = &d;
+
+  size_t skipped = 0;
+  std::set<std::string> unchanged;
+  for (const auto& [id, p] : cap.pairs) {
+    if (p.state != store::PairState::kActive && p.state != store::PairState::kMerged) continue;
+    auto d = open_incidents.find(id);
+    auto s = p.sentinel_id.empty() ? open_twins.end() : open_twins.find(p.sentinel_id);
+    if (complete && LooksAsSeen(p, d == open_incidents.end() ? nullptr : d->second,
+                                s == open_twins.end() ? nullptr : s->second)) {
+      unchanged.insert(id);
+      ++skipped;
+      continue;
+    }
+    cap.touched.insert(id);
+  }
+  for (auto& [id, d] : open_incidents) {
+    if (unchanged.count(id) && !cap.touched.count(id)) continue;
+    cap.touched.insert(id);
+    if (!cap.observed.defender.count(id)) cap.observed.defender[id] = std::move(*d);
+  }
+  ctx.metrics->Add("xdrsync_sweep_pairs_skipped_total", {{"link", Link()}}, static_cast<double>(skipped));
+  ctx.log->Info("sweep.listed", {{"link", Link()},
+                                 {"defender_open", std::to_string(open->items.size())},
+                                 {"sentinel_open", std::to_string(twins->items.size())},
+                                 {"pairs_unchanged", std::to_string(skipped)},
+                                 {"complete", complete ? "true" : "false"}});
+  return Status::Ok();
+}
+
+void LinkRunner::Impl::DropUnchanged(const std::set<std::string>& from_rows,
+                                     const std::map<std::string, std::string>& listed_etags, Capture& cap) {
+  size_t dropped = 0;
+  for (auto it = cap.touched.begin(); it != cap.touched.end();) {
+    const std::string& id = *it;
+    auto pit = cap.pairs.find(id);
+    if (from_rows.count(id) || pit == cap.pairs.end() || pit->second.state != store::PairState::kActive ||
+        pit->second.seen_defender.is_zero()) {
+      ++it;
+      continue;
+    }
+    const store::Pair& p = pit->second;
+    auto d = cap.observed.defender.find(id);
+    auto s = listed_etags.find(id);
+    const bool d_news = d != cap.observed.defender.end() && d->second.last_update != p.seen_defender;
+    const bool s_news = s != listed_etags.end() && s->second != p.seen_sentinel;
+    if (d_news || s_news) {
+      ++it;
+      continue;
+    }
+    if (d != cap.observed.defender.end()) cap.observed.defender.erase(d);
+    it = cap.touched.erase(it);
+    ++dropped;
+  }
+  if (dropped > 0) ctx.metrics->Add("xdrsync_capture_pairs_unchanged_total", {{"link", Link()}}, static_cast<double>(dropped));
+}
+
+std::vector<store::SeenMark> SeenMarks(const reconcile::Input& in, const Capture& cap, const reconcile::Plan& plan) {
+  std::set<std::string> creating;
+  for (const auto& c : plan.creations) creating.insert(c.defender_id);
+  std::vector<store::SeenMark> marks;
+  for (const auto& [id, state] : in.pairs) {
+    auto pit = cap.pairs.find(id);
+    if (pit == cap.pairs.end() || creating.count(id)) continue;
+    const store::Pair& pair = pit->second;
+    if (pair.state != store::PairState::kActive) continue;
+    if (plan.revisit.count(id)) {
+      if (!pair.seen_defender.is_zero()) marks.push_back({pair.key, Timestamp(), "", 0});
+      continue;
+    }
+    auto d = in.observed.defender.find(id);
+    auto s = in.observed.sentinel.find(pair.sentinel_id);
+    if (d == in.observed.defender.end() || s == in.observed.sentinel.end()) continue;
+    const int open = (DefenderOpen(d->second) ? store::kSeenDefenderOpen : 0) |
+                     (SentinelOpen(s->second) ? store::kSeenSentinelOpen : 0);
+    if (pair.seen_defender == d->second.last_update && pair.seen_sentinel == s->second.etag && pair.seen_open == open) {
+      continue;
+    }
+    marks.push_back({pair.key, d->second.last_update, s->second.etag, open});
+  }
+  return marks;
+}
+
+}  // namespace xdrsync::engine
