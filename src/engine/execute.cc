@@ -97,7 +97,11 @@ Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Cap
   }
   if (attempt.unknown_since || attempt.sent_unknown) (void)ctx.store->SetLinkMeta(Link(), unknown_key, "");
   if (created->name != c.twin_id) created_names[c.twin_id] = created->name;
-  std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterCreate(source, *created));
+  // A twin an earlier, unrecorded attempt made has no bases we can vouch for: what it holds may be
+  // an analyst's since. Without bases the pair is treated as found (spec §5: agreement becomes
+  // the base, a disagreement is journaled, nothing is overwritten).
+  std::vector<store::BaseMove> bases;
+  if (!attempt.adopted) bases = ToBaseMoves(Link(), reconcile::BasesAfterCreate(source, *created));
   store::AuditEntry audit;
   audit.time = now;
   audit.link = Link();

@@ -4,6 +4,7 @@
 
 #include "xdrsync/core/strings.h"
 #include "xdrsync/domain/comments.h"
+#include "xdrsync/domain/fields.h"
 
 namespace xdrsync::engine {
 namespace {
@@ -22,17 +23,21 @@ class ArmTwinCreator final : public TwinCreator {
   std::string_view Way() const override { return "arm"; }
 
   Result<domain::SentinelIncident> Create(const reconcile::TwinCreate& create, const domain::DefenderIncident&,
-                                          CreateAttempt&) override {
+                                          CreateAttempt& attempt) override {
     // The name is deterministic, so a twin made by an interrupted attempt (or another instance)
     // is found rather than duplicated.
     auto existing = sentinel_.Get(create.twin_id);
-    if (existing.ok()) return existing;
+    if (existing.ok()) {
+      attempt.adopted = true;
+      return existing;
+    }
     if (existing.status().code() != Code::kNotFound) return existing.status();
     domain::SentinelIncident incident = create.incident;
     incident.name = create.twin_id;
     incident.etag.clear();
     auto put = sentinel_.Put(incident);
     if (put.ok() || put.status().code() != Code::kConflict) return put;
+    attempt.adopted = true;
     return sentinel_.Get(create.twin_id);  // created concurrently: read what is there
   }
 
@@ -55,6 +60,12 @@ class DefenderAlertTwinCreator final : public TwinCreator {
     auto found = test_skip_search_ ? Result<std::optional<domain::SentinelIncident>>(std::nullopt)
                                    : FindByMarker(marker);
     if (!found.ok()) return found.status();
+    if (found->has_value() && domain::HasLabel(**found, "xdrsync:" + create.twin_id)) {
+      // Finished by an earlier attempt (it carries our marker label): since then it is the
+      // analysts' as much as ours.
+      attempt.adopted = true;
+      return **found;
+    }
     if (found->has_value()) return Finish(**found, create);
     if (!test_skip_search_ && attempt.unknown_since &&
         attempt.now < *attempt.unknown_since + kUnknownCreateGraceSeconds) {

@@ -4,6 +4,7 @@
 // resend the request by itself; on any connection our own retry would. Neither may double it.
 #include <signal.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "sync_fixture.h"
@@ -111,6 +112,41 @@ TEST_F(ExactlyOnceTest, ACommentForANewDefenderAlertTwinRetriedLaterReachesTheTw
   EXPECT_EQ(CountContaining(ArmCommentTexts(twins[0]), "D1: look at host-7"), 1u) << twins[0].dump(1);
   EXPECT_EQ(TwinsInSoc(id), 1u);
   EXPECT_EQ(Posts("createAlert"), 1u) << "a createAlert whose answer could not be read was sent again";
+}
+
+TEST_F(ExactlyOnceTest, ATwinFoundByItsMarkerKeepsWhatAnAnalystChangedOnIt) {
+  // Found by the chaos harness: a defender-alert twin that an earlier attempt made whole, but never
+  // recorded (a kill after the finishing PUT, or a lost state), was written over with the planned
+  // values when the next attempt found it by its marker: a label an analyst had added was lost.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator(
+      OnboardedScenario(kSoc, {"SecurityIncident.ReadWrite.All", "SecurityAlert.ReadWrite.All"})));
+  config_["sentinel_workspaces"][0] = Workspace("soc", kWorkspace, kSoc, "defender");
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Found again"}, {"severity", "high"}});
+  Once();
+  auto twins = emu_->ArmIncidents(kWorkspace);
+  ASSERT_EQ(twins.size(), 1u);
+  const std::string name = twins[0].value("name", "");
+  std::filesystem::remove(dir_ + "/state.db");
+  std::filesystem::remove(dir_ + "/state.db-wal");
+  std::filesystem::remove(dir_ + "/state.db-shm");
+  json labels = twins[0]["properties"].value("labels", json::array());
+  labels.push_back({{"labelName", "s-vip"}, {"labelType", "User"}});
+  emu_->UpdateArm(kWorkspace, name, {{"status", "Active"}, {"labels", labels}, {"author", "sam@soc.example"}});
+  Once();
+  Once();
+  twins = emu_->ArmIncidents(kWorkspace);
+  ASSERT_EQ(twins.size(), 1u);
+  EXPECT_EQ(Str(twins[0], "/properties/status"), "Active") << "the analyst's status was written over";
+  EXPECT_TRUE(HasLabel(twins[0], "s-vip")) << twins[0].dump(1);
+  const json tags = emu_->Incident(kContoso, id).value("customTags", json::array());
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "s-vip"), tags.end()) << "an added label is an addition on both";
+  EXPECT_EQ(Posts("createAlert"), 1u);
+  // Without bases the status disagreement is journaled for an operator, not overwritten either
+  // way, and nothing moves after.
+  EXPECT_EQ(emu_->Incident(kContoso, id).value("status", ""), "active");
+  emu_->ClearRequests();
+  Once();
+  EXPECT_TRUE(WritesSinceClear().empty());
 }
 
 TEST_F(ExactlyOnceTest, ASecondInstanceOnTheSameStateWaitsForTheFirst) {

@@ -23,6 +23,10 @@ struct CreateAttempt {
   Timestamp now;
   std::optional<Timestamp> unknown_since;  // in: an earlier request's outcome is unknown since then
   bool sent_unknown = false;               // out: this attempt sent a request with an unknown outcome
+  // out: the twin was there already, made whole by an earlier attempt that never recorded it (a
+  // kill, a lost answer, a lost state); what it holds now may be an analyst's since then, so it is
+  // returned as found, never rewritten, and the pair starts without bases.
+  bool adopted = false;
 };
 // How long a twin from a request with an unknown outcome is searched for before another is sent.
 inline constexpr int64_t kUnknownCreateGraceSeconds = 600;
