@@ -43,6 +43,15 @@ HttpResponse FromResult(const ApiResult& result) {
   return r;
 }
 
+// Graph names the entity set of a single incident it returns, as it does for lists.
+void AddEntityContext(const std::string& root, HttpResponse* response) {
+  if (response->status != 200) return;
+  json body = json::parse(response->body, nullptr, false);
+  if (!body.is_object()) return;
+  body["@odata.context"] = root + "/$metadata#security/incidents/$entity";
+  response->SetJson(200, body);
+}
+
 }  // namespace
 
 HttpResponse GraphErrorResponse(Services& s, int status, const std::string& code,
@@ -93,6 +102,10 @@ HttpResponse HandleGraph(Services& s, const HttpRequest& req, RequestContext* ct
   auto query = ParseQuery(req.query);
   Actor actor{"api:" + p.client_id, p.display_name.empty() ? p.client_id : p.display_name, p.object_id};
   auto body = [&]() { return json::parse(req.body.empty() ? "{}" : req.body, nullptr, false); };
+  if ((req.method == "PATCH" || req.method == "POST") && !req.body.empty() && !req.DeclaresJson()) {
+    ctx->route = "graph.unsupported_media_type";
+    return GraphErrorResponse(s, 400, "BadRequest", "Entity only allows writes with a JSON Content-Type header.");
+  }
   const bool read_incidents = HasAnyRole(p, {"SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"});
   const bool write_incidents = HasAnyRole(p, {"SecurityIncident.ReadWrite.All"});
   HttpResponse response;
@@ -123,6 +136,7 @@ HttpResponse HandleGraph(Services& s, const HttpRequest& req, RequestContext* ct
       }
       response = FromResult(s.world.GraphPatchIncident(p.tenant, seg[3], b, actor, include_unknown));
     }
+    AddEntityContext(root, &response);
   } else if (known && seg[2] == "incidents" && seg.size() == 5 && seg[4] == "comments" && m == "POST") {
     ctx->route = "graph.incidents.comment";
     if (!write_incidents) return Forbidden(s, p, "SecurityIncident.ReadWrite.All");
