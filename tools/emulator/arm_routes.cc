@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "arm_api_versions.h"
@@ -125,17 +126,10 @@ HttpResponse Dispatch(Services& s, const HttpRequest& req, const std::vector<std
   return DispatchIncidentChild(s, req, seg, ws, actor, body, ctx);
 }
 
-}  // namespace
-
-HttpResponse HandleArm(Services& s, const HttpRequest& req, RequestContext* ctx) {
-  ctx->service = "arm";
-  ctx->route = "arm.unknown";
-  std::vector<std::string> seg = SplitPath(req.path);
-  Principal p;
-  TokenCheck check = s.auth.Validate(req.Header("authorization"), kArmAudience, &p);
-  ctx->principal = p.client_id;
+// Front door 1: the bearer token (401 with ARM's challenge), nullopt when it is good.
+std::optional<HttpResponse> TokenRejection(Services& s, TokenCheck check, const Principal& p) {
   switch (check) {
-    case TokenCheck::kOk: break;
+    case TokenCheck::kOk: return std::nullopt;
     case TokenCheck::kMissing:
       return Unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.",
                           "The authentication failed because of missing 'Authorization' header.");
@@ -153,6 +147,10 @@ HttpResponse HandleArm(Services& s, const HttpRequest& req, RequestContext* ctx)
     default:
       return Unauthorized("InvalidAuthenticationToken", "The access token is invalid.", "The access token is invalid.");
   }
+}
+
+// Front door 2: api-version, the resource type, the body's media type; nullopt when all fit.
+std::optional<HttpResponse> RequestRejection(const HttpRequest& req, const std::vector<std::string>& seg) {
   std::string api_version = ParseQuery(req.query)["api-version"];
   if (api_version.empty()) {
     return ArmErrorResponse(400, "MissingApiVersionParameter",
@@ -176,6 +174,20 @@ HttpResponse HandleArm(Services& s, const HttpRequest& req, RequestContext* ctx)
                             "The content media type '" + (type.empty() ? std::string("<none>") : type) +
                                 "' is not supported. Only 'application/json' is supported.");
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse HandleArm(Services& s, const HttpRequest& req, RequestContext* ctx) {
+  ctx->service = "arm";
+  ctx->route = "arm.unknown";
+  std::vector<std::string> seg = SplitPath(req.path);
+  Principal p;
+  TokenCheck check = s.auth.Validate(req.Header("authorization"), kArmAudience, &p);
+  ctx->principal = p.client_id;
+  if (auto rejected = TokenRejection(s, check, p)) return *rejected;
+  if (auto rejected = RequestRejection(req, seg)) return *rejected;
   WorkspaceRef ws{seg[1], seg[3], seg[7]};
   std::string tenant = s.world.WorkspaceTenant(ws.subscription, ws.resource_group, ws.name);
   if (!tenant.empty() && tenant != p.tenant) {

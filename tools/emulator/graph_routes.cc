@@ -2,6 +2,7 @@
 // request budget, then dispatch to the world.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "services.h"
 #include "url_codec.h"
@@ -52,22 +53,8 @@ void AddEntityContext(const std::string& root, HttpResponse* response) {
   response->SetJson(200, body);
 }
 
-}  // namespace
-
-HttpResponse GraphErrorResponse(Services& s, int status, const std::string& code,
-                                const std::string& message) {
-  (void)s;
-  HttpResponse r;
-  r.SetJson(status, {{"error", {{"code", code}, {"message", message}, {"details", json::array()}}}});
-  return r;
-}
-
-HttpResponse HandleGraph(Services& s, const HttpRequest& req, RequestContext* ctx) {
-  ctx->service = "graph";
-  std::vector<std::string> seg = SplitPath(req.path);
-  Principal p;
-  TokenCheck check = s.auth.Validate(req.Header("authorization"), kGraphAudience, &p);
-  ctx->principal = p.client_id;
+// The token, its tenant and the per-app budget; nullopt when the request may go on.
+std::optional<HttpResponse> FrontDoor(Services& s, TokenCheck check, const Principal& p, RequestContext* ctx) {
   if (check != TokenCheck::kOk) {
     ctx->route = "graph.unauthorized";
     std::string message = check == TokenCheck::kMissing    ? "Access token is empty."
@@ -97,6 +84,26 @@ HttpResponse HandleGraph(Services& s, const HttpRequest& req, RequestContext* ct
       return r;
     }
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse GraphErrorResponse(Services& s, int status, const std::string& code,
+                                const std::string& message) {
+  (void)s;
+  HttpResponse r;
+  r.SetJson(status, {{"error", {{"code", code}, {"message", message}, {"details", json::array()}}}});
+  return r;
+}
+
+HttpResponse HandleGraph(Services& s, const HttpRequest& req, RequestContext* ctx) {
+  ctx->service = "graph";
+  std::vector<std::string> seg = SplitPath(req.path);
+  Principal p;
+  TokenCheck check = s.auth.Validate(req.Header("authorization"), kGraphAudience, &p);
+  ctx->principal = p.client_id;
+  if (auto rejected = FrontDoor(s, check, p, ctx)) return *rejected;
   bool include_unknown = req.Header("prefer").find("include-unknown-enum-members") != std::string::npos;
   std::string root = s.BaseUrl() + "/" + seg[0];
   auto query = ParseQuery(req.query);
