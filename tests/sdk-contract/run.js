@@ -6,7 +6,7 @@ const { spawn, spawnSync } = require("node:child_process");
 const path = require("node:path");
 const readline = require("node:readline");
 
-const SCRIPTS = ["arm.js", "graph.js", "identity.js"];
+const SCRIPTS = ["shapes-selftest.js", "identity.js", "arm.js", "graph.js"];
 const START_TIMEOUT_MS = 15000;
 
 function startEmulator(binary) {
