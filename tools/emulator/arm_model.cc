@@ -177,16 +177,32 @@ bool ParseArmIncidentPut(const json& body, ArmIncidentInput* out, std::string* c
   return true;
 }
 
+namespace {
+
+// The service always sends the four owner fields, null when unassigned (the spec's payloads),
+// and ownerType only when it is known.
+json RenderOwner(const json& stored) {
+  json owner = json::object();
+  for (const char* key : {"objectId", "email", "assignedTo", "userPrincipalName"}) {
+    auto it = stored.find(key);
+    owner[key] = it != stored.end() && it->is_string() ? *it : json(nullptr);
+  }
+  auto type = stored.find("ownerType");
+  if (type != stored.end() && type->is_string()) owner["ownerType"] = *type;
+  return owner;
+}
+
+}  // namespace
+
 json RenderArmIncident(const ArmIncident& i, const WorkspaceRef& ws) {
   std::string id = ws.IncidentsPath() + "/" + i.name;
   json labels = json::array();
   for (const auto& l : i.labels) labels.push_back({{"labelName", l.name}, {"labelType", l.type}});
   json props = {
       {"title", i.title},
-      {"description", i.description},
       {"severity", i.severity},
       {"status", i.status},
-      {"owner", i.owner},
+      {"owner", RenderOwner(i.owner)},
       {"labels", labels},
       {"createdTimeUtc", FormatTime(i.created)},
       {"lastModifiedTimeUtc", FormatTime(i.modified)},
@@ -202,6 +218,7 @@ json RenderArmIncident(const ArmIncident& i, const WorkspaceRef& ws) {
         {"alertProductNames", i.alert_product_names},
         {"tactics", json::array()},
         {"providerIncidentUrl", i.provider_incident_url}}}};
+  if (!i.description.empty()) props["description"] = i.description;
   if (!i.classification.empty()) props["classification"] = i.classification;
   if (!i.classification_reason.empty()) props["classificationReason"] = i.classification_reason;
   if (!i.classification_comment.empty()) props["classificationComment"] = i.classification_comment;

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <set>
 
+#include "arm_api_versions.h"
 #include "services.h"
 #include "url_codec.h"
 
@@ -12,10 +14,6 @@ namespace xdrsync::emulator {
 namespace {
 
 using nlohmann::json;
-
-const std::set<std::string> kApiVersions = {
-    "2020-01-01", "2021-04-01", "2021-10-01", "2022-11-01", "2023-02-01", "2023-11-01",
-    "2024-03-01", "2024-09-01", "2025-03-01", "2025-06-01", "2025-09-01", "2025-12-01"};
 
 bool Same(const std::string& a, const char* b) {
   std::string sb(b);
@@ -63,15 +61,75 @@ HttpResponse ArmErrorResponse(int status, const std::string& code, const std::st
   return r;
 }
 
-HttpResponse HandleArm(Services& s, const HttpRequest& req, RequestContext* ctx) {
-  ctx->service = "arm";
-  ctx->route = "arm.unknown";
-  std::vector<std::string> seg = SplitPath(req.path);
-  Principal p;
-  TokenCheck check = s.auth.Validate(req.Header("authorization"), kArmAudience, &p);
-  ctx->principal = p.client_id;
+namespace {
+
+HttpResponse MethodNotAllowed(const std::string& method) {
+  return ArmErrorResponse(405, "UnsupportedApiVersion",
+                          "The requested resource does not support http method '" + method + "'.");
+}
+
+// Routes under one incident: …/incidents/{id}/{sub}[/{child}].
+HttpResponse DispatchIncidentChild(Services& s, const HttpRequest& req, const std::vector<std::string>& seg,
+                                   const WorkspaceRef& ws, const Actor& actor, const nlohmann::json& body,
+                                   RequestContext* ctx) {
+  const std::string& m = req.method;
+  const std::string& incident = seg[11];
+  if (seg.size() == 13 && Same(seg[12], "comments")) {
+    ctx->route = "arm.comments.list";
+    return m == "GET" ? FromResult(s.world.ArmListComments(ws, incident)) : MethodNotAllowed(m);
+  }
+  if (seg.size() == 13 && (Same(seg[12], "alerts") || Same(seg[12], "entities") || Same(seg[12], "bookmarks"))) {
+    // Actions: POST only, no body.
+    ctx->route = Same(seg[12], "alerts") ? "arm.incidents.alerts"
+                 : Same(seg[12], "entities") ? "arm.incidents.entities" : "arm.incidents.bookmarks";
+    if (m != "POST") return MethodNotAllowed(m);
+    return FromResult(Same(seg[12], "alerts")     ? s.world.ArmListAlerts(ws, incident)
+                      : Same(seg[12], "entities") ? s.world.ArmListEntities(ws, incident)
+                                                  : s.world.ArmListBookmarks(ws, incident));
+  }
+  if (seg.size() == 14 && Same(seg[12], "comments")) {
+    ctx->route = m == "GET" ? "arm.comments.get" : m == "PUT" ? "arm.comments.put" : "arm.comments.delete";
+    if (m == "GET") return FromResult(s.world.ArmGetComment(ws, incident, seg[13]));
+    if (m == "PUT") return FromResult(s.world.ArmPutComment(ws, incident, seg[13], body, actor));
+    if (m == "DELETE") return FromResult(s.world.ArmDeleteComment(ws, incident, seg[13], actor));
+    return MethodNotAllowed(m);
+  }
+  return ArmErrorResponse(404, "NotFound", "No route for " + m + " " + req.path);
+}
+
+HttpResponse Dispatch(Services& s, const HttpRequest& req, const std::vector<std::string>& seg,
+                      const WorkspaceRef& ws, const Actor& actor, RequestContext* ctx) {
+  const std::string& m = req.method;
+  auto query = ParseQuery(req.query);
+  if (query.count("$select")) {
+    // Not a parameter of any incidents operation; refused rather than ignored, so a client that
+    // relies on a projection finds out here.
+    return ArmErrorResponse(400, "BadRequest",
+                            "The query parameter '$select' is not supported by Microsoft.SecurityInsights/incidents.");
+  }
+  nlohmann::json body = nlohmann::json::parse(req.body.empty() ? "null" : req.body, nullptr, false);
+  if (m == "PUT" && (body.is_discarded() || body.is_null())) {
+    return ArmErrorResponse(400, "InvalidRequestContent",
+                            "The request content was invalid and could not be deserialized.");
+  }
+  if (seg.size() == 11) {
+    ctx->route = "arm.incidents.list";
+    return m == "GET" ? FromResult(s.world.ArmList(ws, query, s.BaseUrl())) : MethodNotAllowed(m);
+  }
+  if (seg.size() == 12) {
+    ctx->route = m == "GET" ? "arm.incidents.get" : m == "PUT" ? "arm.incidents.put" : "arm.incidents.delete";
+    if (m == "GET") return FromResult(s.world.ArmGet(ws, seg[11]));
+    if (m == "PUT") return FromResult(s.world.ArmPut(ws, seg[11], body, actor));
+    if (m == "DELETE") return FromResult(s.world.ArmDelete(ws, seg[11], actor));
+    return ArmErrorResponse(405, "MethodNotAllowed", "Method not allowed.");
+  }
+  return DispatchIncidentChild(s, req, seg, ws, actor, body, ctx);
+}
+
+// Front door 1: the bearer token (401 with ARM's challenge), nullopt when it is good.
+std::optional<HttpResponse> TokenRejection(Services& s, TokenCheck check, const Principal& p) {
   switch (check) {
-    case TokenCheck::kOk: break;
+    case TokenCheck::kOk: return std::nullopt;
     case TokenCheck::kMissing:
       return Unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.",
                           "The authentication failed because of missing 'Authorization' header.");
@@ -89,6 +147,10 @@ HttpResponse HandleArm(Services& s, const HttpRequest& req, RequestContext* ctx)
     default:
       return Unauthorized("InvalidAuthenticationToken", "The access token is invalid.", "The access token is invalid.");
   }
+}
+
+// Front door 2: api-version, the resource type, the body's media type; nullopt when all fit.
+std::optional<HttpResponse> RequestRejection(const HttpRequest& req, const std::vector<std::string>& seg) {
   std::string api_version = ParseQuery(req.query)["api-version"];
   if (api_version.empty()) {
     return ArmErrorResponse(400, "MissingApiVersionParameter",
@@ -101,12 +163,31 @@ HttpResponse HandleArm(Services& s, const HttpRequest& req, RequestContext* ctx)
   if (!shaped) {
     return ArmErrorResponse(404, "InvalidResourceType", "The resource type could not be found in the namespace.");
   }
-  if (!kApiVersions.count(api_version) &&
-      !(api_version.size() > 8 && api_version.compare(api_version.size() - 8, 8, "-preview") == 0)) {
+  if (!IsPublishedArmApiVersion(api_version)) {
     return ArmErrorResponse(400, "NoRegisteredProviderFound",
                             "No registered resource provider found for location 'westeurope' and API version '" +
                                 api_version + "' for type 'incidents'.");
   }
+  if (!req.body.empty() && !req.DeclaresJson()) {
+    std::string type = req.Header("content-type");
+    return ArmErrorResponse(415, "UnsupportedMediaType",
+                            "The content media type '" + (type.empty() ? std::string("<none>") : type) +
+                                "' is not supported. Only 'application/json' is supported.");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse HandleArm(Services& s, const HttpRequest& req, RequestContext* ctx) {
+  ctx->service = "arm";
+  ctx->route = "arm.unknown";
+  std::vector<std::string> seg = SplitPath(req.path);
+  Principal p;
+  TokenCheck check = s.auth.Validate(req.Header("authorization"), kArmAudience, &p);
+  ctx->principal = p.client_id;
+  if (auto rejected = TokenRejection(s, check, p)) return *rejected;
+  if (auto rejected = RequestRejection(req, seg)) return *rejected;
   WorkspaceRef ws{seg[1], seg[3], seg[7]};
   std::string tenant = s.world.WorkspaceTenant(ws.subscription, ws.resource_group, ws.name);
   if (!tenant.empty() && tenant != p.tenant) {
@@ -146,34 +227,8 @@ HttpResponse HandleArm(Services& s, const HttpRequest& req, RequestContext* ctx)
     remaining = mine.remaining;
     global_remaining = all.remaining;
   }
-  auto query = ParseQuery(req.query);
   Actor actor{"api:" + p.client_id, p.display_name.empty() ? p.client_id : p.display_name, p.object_id};
-  json body = json::parse(req.body.empty() ? "null" : req.body, nullptr, false);
-  if ((m == "PUT") && (body.is_discarded() || body.is_null())) {
-    response = ArmErrorResponse(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
-  } else if (seg.size() == 11) {
-    ctx->route = "arm.incidents.list";
-    response = m == "GET" ? FromResult(s.world.ArmList(ws, query, s.BaseUrl()))
-                          : ArmErrorResponse(405, "UnsupportedApiVersion",
-                                             "The requested resource does not support http method '" + m + "'.");
-  } else if (seg.size() == 12) {
-    ctx->route = m == "GET" ? "arm.incidents.get" : m == "PUT" ? "arm.incidents.put" : "arm.incidents.delete";
-    response = m == "GET"      ? FromResult(s.world.ArmGet(ws, seg[11]))
-               : m == "PUT"    ? FromResult(s.world.ArmPut(ws, seg[11], body, actor))
-               : m == "DELETE" ? FromResult(s.world.ArmDelete(ws, seg[11], actor))
-                               : ArmErrorResponse(405, "MethodNotAllowed", "Method not allowed.");
-  } else if (seg.size() == 13 && Same(seg[12], "comments") && m == "GET") {
-    ctx->route = "arm.comments.list";
-    response = FromResult(s.world.ArmListComments(ws, seg[11]));
-  } else if (seg.size() == 13 && Same(seg[12], "alerts") && m == "POST") {
-    ctx->route = "arm.incidents.alerts";
-    response = FromResult(s.world.ArmListAlerts(ws, seg[11]));
-  } else if (seg.size() == 14 && Same(seg[12], "comments") && m == "PUT") {
-    ctx->route = "arm.comments.put";
-    response = FromResult(s.world.ArmPutComment(ws, seg[11], seg[13], body, actor));
-  } else {
-    response = ArmErrorResponse(404, "NotFound", "No route for " + m + " " + req.path);
-  }
+  response = Dispatch(s, req, seg, ws, actor, ctx);
   if (remaining >= 0) {
     response.SetHeader("x-ms-ratelimit-remaining-subscription-" + op, std::to_string(remaining));
     response.SetHeader("x-ms-ratelimit-remaining-subscription-global-" + op, std::to_string(global_remaining));

@@ -58,7 +58,7 @@ std::string ServiceOf(const std::string& path) {
   if (path.rfind("/v1.0/", 0) == 0 || path.rfind("/beta/", 0) == 0) return "graph";
   if (path.rfind("/subscriptions/", 0) == 0) return "arm";
   if (path == "/metadata/identity/oauth2/token" || path == "/msi/token" ||
-      path.find("/oauth2/v2.0/token") != std::string::npos) {
+      path.find("/oauth2/v2.0/token") != std::string::npos || IsDiscoveryPath(path)) {
     return "token";
   }
   return "unknown";
@@ -68,7 +68,30 @@ std::string ServiceOf(const std::string& path) {
 
 Emulator::Emulator() = default;
 
-Emulator::~Emulator() { Stop(); }
+Emulator::~Emulator() {
+  Stop();
+  if (generated_tls_files_) RemoveSelfSignedTls(tls_files_);
+}
+
+namespace {
+
+// The server context for options.tls, or nullptr for plain http (and on failure, with *error).
+std::shared_ptr<SSL_CTX> TlsContextFor(const TlsOptions& tls, TlsFiles* files, bool* generated, std::string* error) {
+  if (!tls.enabled) return nullptr;
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    *error = "a TLS certificate needs its key, and a key its certificate";
+    return nullptr;
+  }
+  if (tls.cert_file.empty()) {
+    if (!MakeSelfSignedTls(files, error)) return nullptr;
+    *generated = true;
+  } else {
+    *files = {tls.cert_file, tls.key_file, tls.cert_file};
+  }
+  return MakeServerContext(*files, error);
+}
+
+}  // namespace
 
 std::unique_ptr<Emulator> Emulator::Start(EmulatorOptions options, std::string* error) {
   // A client that disconnects mid-reply must not kill the process.
@@ -100,8 +123,13 @@ std::unique_ptr<Emulator> Emulator::Start(EmulatorOptions options, std::string* 
     s.auth.AddClient(c);
   }
   if (!options.scenario.is_null() && !LoadScenario(s, options.scenario, error)) return nullptr;
+  std::shared_ptr<SSL_CTX> tls =
+      TlsContextFor(options.tls, &emulator->tls_files_, &emulator->generated_tls_files_, error);
+  if (options.tls.enabled && !tls) return nullptr;
+  s.tls = options.tls.enabled;
   Emulator* raw = emulator.get();
-  emulator->server_ = HttpServer::Start(options.port, [raw](const HttpRequest& r) { return raw->Handle(r); }, error);
+  emulator->server_ =
+      HttpServer::Start(options.port, [raw](const HttpRequest& r) { return raw->Handle(r); }, std::move(tls), error);
   if (!emulator->server_) return nullptr;
   s.port = emulator->server_->port();
   return emulator;
@@ -257,7 +285,7 @@ HttpResponse Emulator::Handle(const HttpRequest& request) {
   HttpResponse response;
   if (!PreFault(s, ctx.service, request, fault, &response)) {
     if (ctx.service == "token") {
-      response = HandleToken(s, request, &ctx);
+      response = IsDiscoveryPath(request.path) ? HandleDiscovery(s, request, &ctx) : HandleToken(s, request, &ctx);
     } else if (ctx.service == "graph") {
       response = HandleGraph(s, request, &ctx);
     } else if (ctx.service == "arm") {

@@ -16,9 +16,18 @@
 
 #include "auth_service.h"
 #include "services.h"
+#include "tls_setup.h"
 #include "world.h"
 
 namespace xdrsync::emulator {
+
+struct TlsOptions {
+  bool enabled = false;
+  // Both empty: a CA and a certificate for 127.0.0.1 and localhost are made for this run (and
+  // removed when the emulator is destroyed). Both set: PEM files to serve as they are.
+  std::string cert_file;
+  std::string key_file;
+};
 
 struct EmulatorOptions {
   int port = 0;         // 0 = any free port
@@ -33,6 +42,7 @@ struct EmulatorOptions {
   WorldSettings world;
   RateLimitSettings limits;
   nlohmann::json scenario;  // optional scenario document, loaded after the above
+  TlsOptions tls;           // https instead of http
   EmuClock::Source clock_source = [] { return std::chrono::system_clock::now(); };
 };
 
@@ -49,7 +59,9 @@ class Emulator {
   Emulator& operator=(const Emulator&) = delete;
 
   int port() const { return services_->port; }
-  std::string base_url() const { return services_->BaseUrl(); }
+  std::string base_url() const { return services_->BaseUrl(); }  // https://… with TLS
+  // The PEM file a client must trust to reach the TLS listener ("" without TLS).
+  const std::string& ca_file() const { return tls_files_.ca_file; }
   // Closes every connection, hung ones included. Idempotent.
   void Stop();
 
@@ -70,6 +82,8 @@ class Emulator {
   Emulator();
   std::unique_ptr<Services> services_;
   std::unique_ptr<class HttpServer> server_;
+  TlsFiles tls_files_;
+  bool generated_tls_files_ = false;
 };
 
 // Applies a scenario document (tenants, workspaces, clients, incidents, settings, faults).

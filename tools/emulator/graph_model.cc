@@ -67,6 +67,14 @@ std::optional<std::string> GraphDetermination(const std::string& v) {
 std::optional<std::string> GraphAlertStatus(const std::string& v) {
   return Member({"unknown", "new", "inProgress", "resolved", "unknownFutureValue"}, v);
 }
+std::optional<std::string> GraphServiceSource(const std::string& v) {
+  std::vector<std::string> members = {
+      "unknown", "microsoftDefenderForEndpoint", "microsoftDefenderForIdentity",
+      "microsoftDefenderForCloudApps", "microsoftDefenderForOffice365", "microsoft365Defender",
+      "azureAdIdentityProtection", "microsoftAppGovernance", "dataLossPrevention", "unknownFutureValue"};
+  members.insert(members.end(), kLateServiceSources.begin(), kLateServiceSources.end());
+  return Member(members, v);
+}
 
 std::string ApplyGraphPatch(const json& body, GraphIncident* incident) {
   if (!body.is_object()) return "The request body must be a JSON object.";
@@ -175,6 +183,15 @@ json RenderGraphAlert(const GraphAlert& a, const GraphRender& how) {
           {"lastUpdateDateTime", FormatTime(a.last_update)},
           {"firstActivityDateTime", FormatTime(a.created)},
           {"lastActivityDateTime", FormatTime(a.last_update)},
+          {"resolvedDateTime", a.status == "resolved" ? json(FormatTime(a.last_update)) : json(nullptr)},
+          {"actorDisplayName", nullptr},
+          {"threatDisplayName", nullptr},
+          {"threatFamilyName", nullptr},
+          {"detectorId", a.detector_id.empty() ? json(nullptr) : json(a.detector_id)},
+          {"alertPolicyId", nullptr},
+          {"recommendedActions", a.recommended_actions},
+          {"customDetails", json::object()},
+          {"additionalData", json::object()},
           {"systemTags", json::array()},
           {"comments", comments},
           {"evidence", json::array()}};

@@ -36,6 +36,8 @@ struct GraphAlert {
   std::string detection_source = "microsoftDefenderForEndpoint";
   std::string product_name = "Microsoft Defender for Endpoint";
   std::vector<std::string> mitre_techniques;
+  std::string detector_id;          // the detection rule; a GUID-like id per alert
+  std::string recommended_actions;  // free text, "" when none
   bool excluded_from_correlation = false;
   TimePoint created{};
   TimePoint last_update{};
@@ -83,6 +85,7 @@ std::optional<std::string> GraphSeverity(const std::string& value);
 std::optional<std::string> GraphClassification(const std::string& value);
 std::optional<std::string> GraphDetermination(const std::string& value);
 std::optional<std::string> GraphAlertStatus(const std::string& value);
+std::optional<std::string> GraphServiceSource(const std::string& value);
 
 // Applies a PATCH body to `incident`. Returns "" on success, else the error message (400).
 // Only writable properties are accepted; unsent properties keep their values.

@@ -2,6 +2,7 @@
 // request budget, then dispatch to the world.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "services.h"
 #include "url_codec.h"
@@ -43,22 +44,17 @@ HttpResponse FromResult(const ApiResult& result) {
   return r;
 }
 
-}  // namespace
-
-HttpResponse GraphErrorResponse(Services& s, int status, const std::string& code,
-                                const std::string& message) {
-  (void)s;
-  HttpResponse r;
-  r.SetJson(status, {{"error", {{"code", code}, {"message", message}, {"details", json::array()}}}});
-  return r;
+// Graph names the entity set of a single incident it returns, as it does for lists.
+void AddEntityContext(const std::string& root, HttpResponse* response) {
+  if (response->status != 200) return;
+  json body = json::parse(response->body, nullptr, false);
+  if (!body.is_object()) return;
+  body["@odata.context"] = root + "/$metadata#security/incidents/$entity";
+  response->SetJson(200, body);
 }
 
-HttpResponse HandleGraph(Services& s, const HttpRequest& req, RequestContext* ctx) {
-  ctx->service = "graph";
-  std::vector<std::string> seg = SplitPath(req.path);
-  Principal p;
-  TokenCheck check = s.auth.Validate(req.Header("authorization"), kGraphAudience, &p);
-  ctx->principal = p.client_id;
+// The token, its tenant and the per-app budget; nullopt when the request may go on.
+std::optional<HttpResponse> FrontDoor(Services& s, TokenCheck check, const Principal& p, RequestContext* ctx) {
   if (check != TokenCheck::kOk) {
     ctx->route = "graph.unauthorized";
     std::string message = check == TokenCheck::kMissing    ? "Access token is empty."
@@ -88,11 +84,35 @@ HttpResponse HandleGraph(Services& s, const HttpRequest& req, RequestContext* ct
       return r;
     }
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse GraphErrorResponse(Services& s, int status, const std::string& code,
+                                const std::string& message) {
+  (void)s;
+  HttpResponse r;
+  r.SetJson(status, {{"error", {{"code", code}, {"message", message}, {"details", json::array()}}}});
+  return r;
+}
+
+HttpResponse HandleGraph(Services& s, const HttpRequest& req, RequestContext* ctx) {
+  ctx->service = "graph";
+  std::vector<std::string> seg = SplitPath(req.path);
+  Principal p;
+  TokenCheck check = s.auth.Validate(req.Header("authorization"), kGraphAudience, &p);
+  ctx->principal = p.client_id;
+  if (auto rejected = FrontDoor(s, check, p, ctx)) return *rejected;
   bool include_unknown = req.Header("prefer").find("include-unknown-enum-members") != std::string::npos;
   std::string root = s.BaseUrl() + "/" + seg[0];
   auto query = ParseQuery(req.query);
   Actor actor{"api:" + p.client_id, p.display_name.empty() ? p.client_id : p.display_name, p.object_id};
   auto body = [&]() { return json::parse(req.body.empty() ? "{}" : req.body, nullptr, false); };
+  if ((req.method == "PATCH" || req.method == "POST") && !req.body.empty() && !req.DeclaresJson()) {
+    ctx->route = "graph.unsupported_media_type";
+    return GraphErrorResponse(s, 400, "BadRequest", "Entity only allows writes with a JSON Content-Type header.");
+  }
   const bool read_incidents = HasAnyRole(p, {"SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"});
   const bool write_incidents = HasAnyRole(p, {"SecurityIncident.ReadWrite.All"});
   HttpResponse response;
@@ -123,6 +143,7 @@ HttpResponse HandleGraph(Services& s, const HttpRequest& req, RequestContext* ct
       }
       response = FromResult(s.world.GraphPatchIncident(p.tenant, seg[3], b, actor, include_unknown));
     }
+    AddEntityContext(root, &response);
   } else if (known && seg[2] == "incidents" && seg.size() == 5 && seg[4] == "comments" && m == "POST") {
     ctx->route = "graph.incidents.comment";
     if (!write_incidents) return Forbidden(s, p, "SecurityIncident.ReadWrite.All");

@@ -20,6 +20,13 @@ std::string HttpRequest::Header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+bool HttpRequest::DeclaresJson() const {
+  std::string type = Header("content-type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  return EqualsIgnoreCase(type, "application/json");
+}
+
 void HttpResponse::SetHeader(const std::string& name, const std::string& value) {
   for (auto& [key, existing] : headers) {
     if (EqualsIgnoreCase(key, name)) {

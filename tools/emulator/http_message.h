@@ -26,6 +26,8 @@ struct HttpRequest {
 
   // Header value by lower-case name, or "" when absent.
   std::string Header(const std::string& lower_name) const;
+  // True when the body is declared as JSON (`application/json`, any parameters, any case).
+  bool DeclaresJson() const;
 };
 
 // How the server puts a response on the wire.

@@ -30,15 +30,10 @@ std::string Trim(const std::string& s) {
 
 bool HttpReader::Fill() {
   char chunk[16384];
-  for (;;) {
-    ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
-    if (n > 0) {
-      buffer_.append(chunk, static_cast<size_t>(n));
-      return true;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    return false;
-  }
+  ssize_t n = stream_.Read(chunk, sizeof(chunk));
+  if (n <= 0) return false;
+  buffer_.append(chunk, static_cast<size_t>(n));
+  return true;
 }
 
 bool HttpReader::ReadExact(size_t count, std::string* out) {
@@ -115,7 +110,7 @@ HttpReader::Result HttpReader::Next(HttpRequest* request) {
 
   if (Lower(request->Header("expect")) == "100-continue") {
     static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    (void)::send(fd_, kContinue, sizeof(kContinue) - 1, MSG_NOSIGNAL);
+    (void)stream_.WriteAll(kContinue, sizeof(kContinue) - 1);
   }
   if (Lower(request->Header("transfer-encoding")).find("chunked") != std::string::npos) {
     return ReadChunked(&request->body) ? Result::kOk : Result::kBad;

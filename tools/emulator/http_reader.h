@@ -1,9 +1,10 @@
-// Incremental HTTP/1.1 request parser over a socket, keeping leftover bytes between the
+// Incremental HTTP/1.1 request parser over a connection's byte stream, keeping leftover bytes between the
 // requests of a keep-alive connection. Supports Content-Length and chunked request bodies.
 #pragma once
 
 #include <string>
 
+#include "byte_stream.h"
 #include "http_message.h"
 
 namespace xdrsync::emulator {
@@ -11,7 +12,7 @@ namespace xdrsync::emulator {
 class HttpReader {
  public:
   enum class Result { kOk, kClosed, kBad };
-  explicit HttpReader(int fd) : fd_(fd) {}
+  explicit HttpReader(ByteStream& stream) : stream_(stream) {}
 
   // Reads one request. Sends "100 Continue" itself when the client asks for it.
   Result Next(HttpRequest* request);
@@ -22,7 +23,7 @@ class HttpReader {
   bool ReadLine(std::string* line);
   bool ReadChunked(std::string* body);
 
-  int fd_;
+  ByteStream& stream_;
   std::string buffer_;
   static constexpr size_t kMaxHeaderBytes = 64 * 1024;
   static constexpr size_t kMaxBodyBytes = 16 * 1024 * 1024;

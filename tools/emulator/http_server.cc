@@ -17,17 +17,6 @@
 namespace xdrsync::emulator {
 namespace {
 
-bool SendAll(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -36,7 +25,8 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-std::unique_ptr<HttpServer> HttpServer::Start(int port, Handler handler, std::string* error) {
+std::unique_ptr<HttpServer> HttpServer::Start(int port, Handler handler, std::shared_ptr<SSL_CTX> tls,
+                                              std::string* error) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *error = std::string("socket: ") + std::strerror(errno);
@@ -56,13 +46,13 @@ std::unique_ptr<HttpServer> HttpServer::Start(int port, Handler handler, std::st
   }
   socklen_t len = sizeof(addr);
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::unique_ptr<HttpServer> server(new HttpServer(fd, ntohs(addr.sin_port), std::move(handler)));
+  std::unique_ptr<HttpServer> server(new HttpServer(fd, ntohs(addr.sin_port), std::move(handler), std::move(tls)));
   server->accept_thread_ = std::thread([s = server.get()] { s->AcceptLoop(); });
   return server;
 }
 
-HttpServer::HttpServer(int listen_fd, int port, Handler handler)
-    : listen_fd_(listen_fd), port_(port), handler_(std::move(handler)) {}
+HttpServer::HttpServer(int listen_fd, int port, Handler handler, std::shared_ptr<SSL_CTX> tls)
+    : listen_fd_(listen_fd), port_(port), handler_(std::move(handler)), tls_(std::move(tls)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -132,7 +122,21 @@ void HttpServer::ReapFinished() {
 }
 
 void HttpServer::Serve(Connection* conn) {
-  HttpReader reader(conn->fd);
+  std::unique_ptr<ByteStream> stream;
+  if (tls_) {
+    // A failed handshake (a plain-http client, an untrusting one) just ends the connection.
+    std::string ignored;
+    stream = TlsStream::Accept(tls_.get(), conn->fd, &ignored);
+  } else {
+    stream = std::make_unique<PlainStream>(conn->fd);
+  }
+  if (stream) ServeRequests(conn, *stream);
+  CloseConnection(conn, false);
+  conn->done = true;
+}
+
+void HttpServer::ServeRequests(Connection* conn, ByteStream& stream) {
+  HttpReader reader(stream);
   for (int sequence = 1;; ++sequence) {
     HttpRequest request;
     HttpReader::Result result = reader.Next(&request);
@@ -141,7 +145,7 @@ void HttpServer::Serve(Connection* conn) {
     if (result == HttpReader::Result::kBad) {
       HttpResponse bad;
       bad.SetJson(400, {{"error", {{"code", "BadRequest"}, {"message", "Malformed HTTP request"}}}});
-      Deliver(conn, bad, false);
+      Deliver(conn, stream, bad, false);
       break;
     }
     bool keep_alive = Lower(request.Header("connection")) != "close";
@@ -154,13 +158,11 @@ void HttpServer::Serve(Connection* conn) {
       response = HttpResponse{};
       response.SetJson(500, {{"error", {{"code", "InternalServerError"}, {"message", e.what()}}}});
     }
-    if (!Deliver(conn, response, keep_alive)) break;
+    if (!Deliver(conn, stream, response, keep_alive)) break;
   }
-  CloseConnection(conn, false);
-  conn->done = true;
 }
 
-bool HttpServer::Deliver(Connection* conn, const HttpResponse& response, bool keep_alive) {
+bool HttpServer::Deliver(Connection* conn, ByteStream& stream, const HttpResponse& response, bool keep_alive) {
   if (response.delay.count() > 0 && !SleepUnlessStopping(response.delay)) return false;
   switch (response.delivery) {
     case Delivery::kReset:
@@ -184,8 +186,7 @@ bool HttpServer::Deliver(Connection* conn, const HttpResponse& response, bool ke
   head += "\r\n";
   size_t body_bytes =
       response.delivery == Delivery::kTruncate ? response.body.size() / 2 : response.body.size();
-  bool ok = SendAll(conn->fd, head.data(), head.size()) &&
-            SendAll(conn->fd, response.body.data(), body_bytes);
+  bool ok = stream.WriteAll(head.data(), head.size()) && stream.WriteAll(response.body.data(), body_bytes);
   return ok && keep_alive && response.delivery == Delivery::kNormal;
 }
 

@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "byte_stream.h"
 #include "http_message.h"
 
 namespace xdrsync::emulator {
@@ -27,8 +28,10 @@ class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
-  // Binds 127.0.0.1:port (0 = any free port) and starts accepting. nullptr + *error on failure.
-  static std::unique_ptr<HttpServer> Start(int port, Handler handler, std::string* error);
+  // Binds 127.0.0.1:port (0 = any free port) and starts accepting. With `tls`, every
+  // connection starts with a TLS handshake. nullptr + *error on failure.
+  static std::unique_ptr<HttpServer> Start(int port, Handler handler, std::shared_ptr<SSL_CTX> tls,
+                                           std::string* error);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -45,11 +48,12 @@ class HttpServer {
     std::atomic<bool> done{false};
   };
 
-  HttpServer(int listen_fd, int port, Handler handler);
+  HttpServer(int listen_fd, int port, Handler handler, std::shared_ptr<SSL_CTX> tls);
   void AcceptLoop();
   void Serve(Connection* conn);
+  void ServeRequests(Connection* conn, ByteStream& stream);
   // Returns false when the connection must be closed after this exchange.
-  bool Deliver(Connection* conn, const HttpResponse& response, bool keep_alive);
+  bool Deliver(Connection* conn, ByteStream& stream, const HttpResponse& response, bool keep_alive);
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
   void CloseConnection(Connection* conn, bool reset);
   void ReapFinished();
@@ -57,6 +61,7 @@ class HttpServer {
   int listen_fd_;
   int port_;
   Handler handler_;
+  std::shared_ptr<SSL_CTX> tls_;
   std::atomic<bool> stopping_{false};
   std::thread accept_thread_;
   std::mutex connections_mu_;

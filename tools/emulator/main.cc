@@ -1,5 +1,6 @@
 // xdrsync-emulator: serves the emulated Entra, Graph and ARM APIs on 127.0.0.1 until SIGTERM
-// or SIGINT. Prints "listening on http://127.0.0.1:PORT" once ready.
+// or SIGINT. Prints "listening on http://127.0.0.1:PORT" once ready; with --tls, first
+// "ca-file PATH" (the certificate to trust) and then "listening on https://127.0.0.1:PORT".
 #include <pthread.h>
 
 #include <csignal>
@@ -21,7 +22,7 @@ const char kUsage[] =
     "usage: xdrsync-emulator [--port N] [--seed N] [--seed-file scenario.json]\n"
     "                        [--tenants t1,t2] [--workspaces tenant/sub/rg/name[:onboarded],...]\n"
     "                        [--token-lifetime SECONDS] [--list-lag-ms MS] [--arm-short-pages]\n"
-    "                        [--no-rate-limits]\n";
+    "                        [--no-rate-limits] [--tls [--tls-cert cert.pem --tls-key key.pem]]\n";
 
 std::vector<std::string> Split(const std::string& text, char sep) {
   std::vector<std::string> out;
@@ -93,6 +94,14 @@ int main(int argc, char** argv) {
       options.world.arm_short_pages = true;
     } else if (arg == "--no-rate-limits") {
       options.limits.enabled = false;
+    } else if (arg == "--tls") {
+      options.tls.enabled = true;
+    } else if (arg == "--tls-cert") {
+      options.tls.enabled = true;
+      options.tls.cert_file = value();
+    } else if (arg == "--tls-key") {
+      options.tls.enabled = true;
+      options.tls.key_file = value();
     } else if (arg == "--help" || arg == "-h") {
       std::cout << kUsage;
       return 0;
@@ -114,6 +123,8 @@ int main(int argc, char** argv) {
     std::cerr << "xdrsync-emulator: " << error << "\n";
     return 1;
   }
+  // The ca-file line comes first: whoever waits for "listening on" has it already.
+  if (!emulator->ca_file().empty()) std::cout << "ca-file " << emulator->ca_file() << "\n";
   std::cout << "listening on " << emulator->base_url() << std::endl;
   int received = 0;
   sigwait(&stop_signals, &received);

@@ -58,7 +58,93 @@ bool AllDigits(const std::string& s) {
 
 }  // namespace
 
-bool ParseFilter(const std::string& text, const std::set<std::string>& fields, ODataFilter* out,
+bool IsDateTimeOffsetLiteral(const std::string& text) {
+  if (text.size() < 20 || text[10] != 'T' || !ParseTime(text)) return false;
+  char last = text.back();
+  if (last == 'Z') return true;
+  // ParseTime accepted it, so a non-Z ending is a ±hh:mm offset or nothing at all.
+  size_t sign = text.size() - 6;
+  return sign >= 19 && (text[sign] == '+' || text[sign] == '-') && text[sign + 3] == ':';
+}
+
+namespace {
+
+const char* OperatorKind(const std::string& op) {
+  if (op == "eq") return "Equal";
+  if (op == "ne") return "NotEqual";
+  if (op == "gt") return "GreaterThan";
+  if (op == "ge") return "GreaterThanOrEqual";
+  if (op == "lt") return "LessThan";
+  return "LessThanOrEqual";
+}
+
+std::string Incompatible(const char* left, const char* right, const std::string& op) {
+  return std::string("A binary operator with incompatible types was detected. Found operand types '") + left +
+         "' and '" + right + "' for operator kind '" + OperatorKind(op) + "'.";
+}
+
+bool IsDateOnly(const std::string& s) {
+  return s.size() == 10 && s[4] == '-' && s[7] == '-' && AllDigits(s.substr(0, 4)) &&
+         AllDigits(s.substr(5, 2)) && AllDigits(s.substr(8, 2));
+}
+
+bool Quoted(const std::string& literal) {
+  return literal.size() >= 2 && literal.front() == '\'' && literal.back() == '\'';
+}
+
+std::string Unquote(const std::string& literal) {
+  std::string inner = literal.substr(1, literal.size() - 2), out;
+  for (size_t k = 0; k < inner.size(); ++k) {
+    out.push_back(inner[k]);
+    if (inner[k] == '\'' && k + 1 < inner.size() && inner[k + 1] == '\'') ++k;
+  }
+  return out;
+}
+
+// Types the literal of one clause. Returns "" or the service's complaint.
+std::string TypeLiteral(const FieldSpec& spec, const std::string& field, const std::string& op,
+                        const std::string& literal, std::optional<std::string>* value) {
+  if (literal == "null") {
+    *value = std::nullopt;
+    return "";
+  }
+  switch (spec.type) {
+    case LiteralType::kDateTime:
+      if (Quoted(literal)) return Incompatible("Edm.DateTimeOffset", "Edm.String", op);
+      if (IsDateOnly(literal)) return Incompatible("Edm.DateTimeOffset", "Edm.Date", op);
+      if (!IsDateTimeOffsetLiteral(literal)) {
+        return "Unrecognized 'Edm.DateTimeOffset' literal '" + literal + "' for '" + field +
+               "' (write an unquoted date-time with a zone, such as 2025-06-01T00:00:00Z).";
+      }
+      *value = literal;
+      return "";
+    case LiteralType::kInt:
+      if (!AllDigits(literal) || literal.size() > 9) return Incompatible("Edm.Int32", "Edm.String", op);
+      *value = literal;
+      return "";
+    case LiteralType::kString:
+    case LiteralType::kEnum:
+      break;
+  }
+  if (!Quoted(literal)) {
+    return "Could not find a property named '" + literal + "' (a string literal for '" + field +
+           "' needs single quotes).";
+  }
+  std::string text = Unquote(literal);
+  if (spec.type == LiteralType::kEnum) {
+    std::optional<std::string> member = spec.member ? spec.member(text) : std::nullopt;
+    if (!member || *member != text) {
+      return "The string '" + text + "' is not a valid enumeration type constant for '" + field + "'" +
+             (member ? " (members are case-sensitive: '" + *member + "')." : ".");
+    }
+  }
+  *value = text;
+  return "";
+}
+
+}  // namespace
+
+bool ParseFilter(const std::string& text, const FilterSchema& schema, ODataFilter* out,
                  std::string* error) {
   std::vector<std::string> tokens;
   if (!Tokenize(text, &tokens)) {
@@ -74,8 +160,8 @@ bool ParseFilter(const std::string& text, const std::set<std::string>& fields, O
     FilterClause clause;
     clause.field = StripParens(tokens[i]);
     clause.op = Lower(tokens[i + 1]);
-    std::string literal = StripParens(tokens[i + 2]);
-    if (!fields.count(clause.field)) {
+    auto spec = schema.find(clause.field);
+    if (spec == schema.end()) {
       *error = "Could not find a property named '" + clause.field + "' usable in $filter.";
       return false;
     }
@@ -84,21 +170,8 @@ bool ParseFilter(const std::string& text, const std::set<std::string>& fields, O
       *error = "The operator '" + clause.op + "' is not supported in $filter.";
       return false;
     }
-    if (literal == "null") {
-      clause.value = std::nullopt;
-    } else if (literal.size() >= 2 && literal.front() == '\'' && literal.back() == '\'') {
-      std::string inner = literal.substr(1, literal.size() - 2);
-      std::string unescaped;
-      for (size_t k = 0; k < inner.size(); ++k) {
-        unescaped.push_back(inner[k]);
-        if (inner[k] == '\'' && k + 1 < inner.size() && inner[k + 1] == '\'') ++k;
-      }
-      clause.value = unescaped;
-    } else if (literal.rfind("datetime'", 0) == 0 && literal.back() == '\'') {
-      clause.value = literal.substr(9, literal.size() - 10);
-    } else {
-      clause.value = literal;
-    }
+    *error = TypeLiteral(spec->second, clause.field, clause.op, StripParens(tokens[i + 2]), &clause.value);
+    if (!error->empty()) return false;
     out->clauses.push_back(clause);
     i += 3;
     if (i < tokens.size()) {

@@ -52,6 +52,7 @@ struct Services {
   FaultInjector faults;
   RateLimiter limiter;
   int port = 0;
+  bool tls = false;
 
   RateLimitSettings limits() const {
     std::lock_guard<std::mutex> lock(limits_mu);
@@ -61,13 +62,16 @@ struct Services {
     std::lock_guard<std::mutex> lock(limits_mu);
     limit_settings = s;
   }
-  std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port); }
+  std::string BaseUrl() const { return (tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port); }
 
   mutable std::mutex limits_mu;
   RateLimitSettings limit_settings;
 };
 
 HttpResponse HandleToken(Services& s, const HttpRequest& request, RequestContext* context);
+// OpenID Connect metadata, instance discovery and keys (the paths IsDiscoveryPath accepts).
+bool IsDiscoveryPath(const std::string& path);
+HttpResponse HandleDiscovery(Services& s, const HttpRequest& request, RequestContext* context);
 HttpResponse HandleGraph(Services& s, const HttpRequest& request, RequestContext* context);
 HttpResponse HandleArm(Services& s, const HttpRequest& request, RequestContext* context);
 HttpResponse HandleControl(Services& s, const HttpRequest& request);

@@ -98,6 +98,12 @@ class World {
                           const std::string& comment_name, const nlohmann::json& body,
                           const Actor& actor);
   ApiResult ArmListAlerts(const WorkspaceRef& ws, const std::string& name);
+  ApiResult ArmGetComment(const WorkspaceRef& ws, const std::string& name, const std::string& comment_name);
+  ApiResult ArmDeleteComment(const WorkspaceRef& ws, const std::string& name,
+                             const std::string& comment_name, const Actor& actor);
+  // POST …/entities and …/bookmarks: the emulator models neither, so both answer empty lists.
+  ApiResult ArmListEntities(const WorkspaceRef& ws, const std::string& name);
+  ApiResult ArmListBookmarks(const WorkspaceRef& ws, const std::string& name);
 
   // Control: changes made "as an analyst" in the portals, stamped and recorded.
   ApiResult ControlCreateGraphIncident(const std::string& tenant, const nlohmann::json& spec);
@@ -136,6 +142,8 @@ class World {
   };
 
   Workspace* FindWorkspace(const WorkspaceRef& ref);
+  // The incident at `name`, or nullptr with *error set to the service's 404 (caller holds mu_).
+  ArmIncident* FindArmIncidentLocked(const WorkspaceRef& ref, const std::string& name, ApiResult* error);
   Workspace* OnboardedWorkspaceOf(const std::string& tenant);
   std::vector<const GraphAlert*> AlertsOf(const Tenant& tenant, const GraphIncident& incident) const;
   // Call before changing an item: keeps the version list results show during list_lag.

@@ -11,11 +11,20 @@ namespace {
 using nlohmann::json;
 using Query = std::map<std::string, std::string>;
 
-const std::set<std::string> kArmFilterFields = {
-    "properties/lastModifiedTimeUtc", "properties/createdTimeUtc", "properties/status",
-    "properties/severity", "properties/owner/assignedTo", "properties/owner/userPrincipalName",
-    "properties/owner/email", "properties/classification", "properties/incidentNumber",
-    "properties/title", "properties/providerName", "properties/providerIncidentId", "name"};
+const FieldSpec kText{LiteralType::kString, nullptr};
+const FieldSpec kTime{LiteralType::kDateTime, nullptr};
+
+FieldSpec Enum(std::optional<std::string> (*member)(const std::string&)) {
+  return {LiteralType::kEnum, member};
+}
+
+const FilterSchema kArmFilter = {
+    {"properties/lastModifiedTimeUtc", kTime}, {"properties/createdTimeUtc", kTime},
+    {"properties/status", Enum(ArmStatus)}, {"properties/severity", Enum(ArmSeverity)},
+    {"properties/owner/assignedTo", kText}, {"properties/owner/userPrincipalName", kText},
+    {"properties/owner/email", kText}, {"properties/classification", Enum(ArmClassification)},
+    {"properties/incidentNumber", {LiteralType::kInt, nullptr}}, {"properties/title", kText},
+    {"properties/providerName", kText}, {"properties/providerIncidentId", kText}, {"name", kText}};
 const std::set<std::string> kArmTimeFields = {"properties/lastModifiedTimeUtc",
                                               "properties/createdTimeUtc"};
 
@@ -92,7 +101,7 @@ ApiResult World::ArmList(const WorkspaceRef& ref, const Query& q, const std::str
     OrderBy order{"properties/createdTimeUtc", true};
     std::string error;
     if (!Param(q, "$filter").empty() &&
-        !ParseFilter(Param(q, "$filter"), kArmFilterFields, &filter, &error)) {
+        !ParseFilter(Param(q, "$filter"), kArmFilter, &filter, &error)) {
       return {400, ArmError("BadRequest", "Invalid $filter: " + error)};
     }
     if (!Param(q, "$orderby").empty() &&
@@ -166,6 +175,12 @@ ApiResult World::ArmPut(const WorkspaceRef& ref, const std::string& name, const 
   TimePoint now = clock_->Now();
   auto it = ws->incidents.find(name);
   bool created = it == ws->incidents.end();
+  if (created && !input.etag.empty()) {
+    // An etag is a precondition on an existing version; with nothing to match, Sentinel's body
+    // etag check fails the way a stale one does (409), and nothing is created.
+    return {409, ArmError("Conflict", "Resource '" + name + "' does not exist; the request's etag " + input.etag +
+                                          " matches no version of it. Data was not saved")};
+  }
   if (!created && !input.etag.empty() && input.etag != it->second.etag) {
     return {409, ArmError("Conflict", "Newer version of resource '" + name + "' exists. Data was not saved")};
   }

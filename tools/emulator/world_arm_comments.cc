@@ -51,15 +51,71 @@ ApiResult World::AddArmCommentLocked(Workspace& ws, ArmIncident& incident, const
   return {created ? 201 : 200, RenderArmComment(*existing, ws.Ref(), incident.name)};
 }
 
+ArmIncident* World::FindArmIncidentLocked(const WorkspaceRef& ref, const std::string& name, ApiResult* error) {
+  Workspace* ws = FindWorkspace(ref);
+  if (!ws) {
+    *error = WorkspaceNotFound(ref);
+    return nullptr;
+  }
+  auto it = ws->incidents.find(name);
+  if (it == ws->incidents.end()) {
+    *error = {404, ArmError("NotFound", "Incident '" + name + "' was not found.")};
+    return nullptr;
+  }
+  return &it->second;
+}
+
 ApiResult World::ArmListComments(const WorkspaceRef& ref, const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  Workspace* ws = FindWorkspace(ref);
-  if (!ws) return WorkspaceNotFound(ref);
-  auto it = ws->incidents.find(name);
-  if (it == ws->incidents.end()) return {404, ArmError("NotFound", "Incident '" + name + "' was not found.")};
+  ApiResult error;
+  ArmIncident* incident = FindArmIncidentLocked(ref, name, &error);
+  if (!incident) return error;
   json value = json::array();
-  for (const auto& c : it->second.comments) value.push_back(RenderArmComment(c, ref, name));
+  for (const auto& c : incident->comments) value.push_back(RenderArmComment(c, ref, name));
   return {200, {{"value", value}}};
+}
+
+ApiResult World::ArmGetComment(const WorkspaceRef& ref, const std::string& name, const std::string& comment_name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ApiResult error;
+  ArmIncident* incident = FindArmIncidentLocked(ref, name, &error);
+  if (!incident) return error;
+  for (const auto& c : incident->comments) {
+    if (c.name == comment_name) return {200, RenderArmComment(c, ref, name)};
+  }
+  return {404, ArmError("NotFound", "Comment '" + comment_name + "' was not found.")};
+}
+
+ApiResult World::ArmDeleteComment(const WorkspaceRef& ref, const std::string& name, const std::string& comment_name,
+                                  const Actor& actor) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ApiResult error;
+  ArmIncident* incident = FindArmIncidentLocked(ref, name, &error);
+  if (!incident) return error;
+  auto it = std::find_if(incident->comments.begin(), incident->comments.end(),
+                         [&](const ArmComment& c) { return c.name == comment_name; });
+  if (it == incident->comments.end()) return {204, nullptr};
+  Touch(incident, false);
+  incident->comments.erase(it);
+  // Like a new comment, a deletion changes the incident (commentsCount) and so its etag.
+  incident->modified = clock_->Now();
+  incident->etag = ids_->QuotedGuid();
+  Record(actor, "arm.comment.delete", ref.name + "/" + name + "/" + comment_name, json::object());
+  return {200, nullptr};
+}
+
+ApiResult World::ArmListEntities(const WorkspaceRef& ref, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ApiResult error;
+  if (!FindArmIncidentLocked(ref, name, &error)) return error;
+  return {200, {{"entities", json::array()}, {"metaData", json::array()}}};
+}
+
+ApiResult World::ArmListBookmarks(const WorkspaceRef& ref, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ApiResult error;
+  if (!FindArmIncidentLocked(ref, name, &error)) return error;
+  return {200, {{"value", json::array()}}};
 }
 
 ApiResult World::ArmPutComment(const WorkspaceRef& ref, const std::string& name,
@@ -97,11 +153,11 @@ ApiResult World::ArmPutComment(const WorkspaceRef& ref, const std::string& name,
 
 ApiResult World::ArmListAlerts(const WorkspaceRef& ref, const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
+  ApiResult error;
+  const ArmIncident* found = FindArmIncidentLocked(ref, name, &error);
+  if (!found) return error;
+  const ArmIncident& incident = *found;
   Workspace* ws = FindWorkspace(ref);
-  if (!ws) return WorkspaceNotFound(ref);
-  auto it = ws->incidents.find(name);
-  if (it == ws->incidents.end()) return {404, ArmError("NotFound", "Incident '" + name + "' was not found.")};
-  const ArmIncident& incident = it->second;
   json value = json::array();
   auto entity = [&](const std::string& id, const std::string& title, const std::string& severity,
                     const std::string& product, TimePoint when) {

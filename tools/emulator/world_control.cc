@@ -75,6 +75,8 @@ ApiResult World::ControlCreateGraphIncident(const std::string& tenant, const jso
     alert.detection_source = a.value("detectionSource", alert.detection_source);
     alert.product_name = a.value("productName", alert.product_name);
     alert.category = a.value("category", "Execution");
+    alert.detector_id = a.value("detectorId", "");
+    alert.recommended_actions = a.value("recommendedActions", "");
     alert.created = alert.last_update = incident.created;
     t.alerts[alert.id] = alert;
     incident.alert_ids.push_back(alert.id);
@@ -141,6 +143,8 @@ ApiResult World::ControlAddGraphAlert(const std::string& tenant, const json& spe
     alert.detection_source = spec.value("detectionSource", alert.detection_source);
     alert.product_name = spec.value("productName", alert.product_name);
     alert.category = spec.value("category", "Execution");
+    alert.detector_id = spec.value("detectorId", "");
+    alert.recommended_actions = spec.value("recommendedActions", "");
     alert.created = alert.last_update = now;
     t.alerts[alert.id] = alert;
     incident->alert_ids.push_back(alert.id);

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "odata_query.h"
+#include "url_codec.h"
 #include "world.h"
 
 namespace xdrsync::emulator {
@@ -10,13 +11,24 @@ namespace {
 using nlohmann::json;
 using Query = std::map<std::string, std::string>;
 
-const std::set<std::string> kIncidentFilterFields = {
-    "assignedTo", "classification", "createdDateTime", "determination",
-    "lastUpdateDateTime", "severity", "status", "id"};
+const FieldSpec kText{LiteralType::kString, nullptr};
+const FieldSpec kTime{LiteralType::kDateTime, nullptr};
+
+FieldSpec Enum(std::optional<std::string> (*member)(const std::string&)) {
+  return {LiteralType::kEnum, member};
+}
+
+// The documented filterable properties, plus `id` (key) and, on alerts, `incidentId`.
+const FilterSchema kIncidentFilter = {
+    {"assignedTo", kText}, {"classification", Enum(GraphClassification)}, {"createdDateTime", kTime},
+    {"determination", Enum(GraphDetermination)}, {"lastUpdateDateTime", kTime},
+    {"severity", Enum(GraphSeverity)}, {"status", Enum(GraphIncidentStatus)}, {"id", kText}};
 const std::set<std::string> kIncidentTimeFields = {"createdDateTime", "lastUpdateDateTime"};
-const std::set<std::string> kAlertFilterFields = {
-    "assignedTo", "classification", "determination", "createdDateTime", "lastUpdateDateTime",
-    "severity", "serviceSource", "status", "incidentId"};
+const FilterSchema kAlertFilter = {
+    {"assignedTo", kText}, {"classification", Enum(GraphClassification)},
+    {"determination", Enum(GraphDetermination)}, {"createdDateTime", kTime}, {"lastUpdateDateTime", kTime},
+    {"severity", Enum(GraphSeverity)}, {"serviceSource", Enum(GraphServiceSource)},
+    {"status", Enum(GraphAlertStatus)}, {"incidentId", kText}};
 
 std::string Param(const Query& q, const std::string& key) {
   auto it = q.find(key);
@@ -44,6 +56,48 @@ std::optional<std::string> AlertField(const GraphAlert& a, const std::string& f)
   if (f == "determination") return a.determination;
   if (f == "serviceSource") return a.service_source;
   return a.incident_id;
+}
+
+// The properties one entity renders (with every optional part present).
+const json& IncidentShape() {
+  static const json shape = RenderGraphIncident(GraphIncident{}, {true, false}, {});
+  return shape;
+}
+const json& AlertShape() {
+  static const json shape = RenderGraphAlert(GraphAlert{}, {true, false});
+  return shape;
+}
+
+// $select: a comma-separated list of properties the entity has. Returns "" or the error.
+std::string ParseSelect(const Query& q, const json& shape, const char* type, std::vector<std::string>* out) {
+  std::string text = Param(q, "$select");
+  size_t start = 0;
+  while (!text.empty() && start <= text.size()) {
+    size_t comma = std::min(text.find(',', start), text.size());
+    std::string name = text.substr(start, comma - start);
+    while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (name.empty() || name[0] == '@' || !shape.contains(name)) {
+      return "Could not find a property named '" + name + "' on type '" + type + "'.";
+    }
+    out->push_back(name);
+    start = comma + 1;
+  }
+  return "";
+}
+
+// Keeps only the selected properties (and, as Graph does, an expanded navigation property).
+json Project(const json& item, const std::vector<std::string>& select) {
+  if (select.empty()) return item;
+  json out = json::object();
+  for (const auto& name : select) out[name] = item[name];
+  if (item.contains("alerts")) out["alerts"] = item["alerts"];
+  return out;
+}
+
+std::string SelectSuffix(const Query& q) {
+  std::string select = Param(q, "$select");
+  return select.empty() ? "" : "&$select=" + PercentEncodeQueryValue(select);
 }
 
 bool NumericLess(const std::string& a, const std::string& b) {
@@ -106,6 +160,9 @@ ApiResult World::GraphListIncidents(const std::string& tenant, const Query& q,
     return GraphError(400, "BadRequest", "Could not find a property named '" + expand + "' on type 'microsoft.graph.security.incident'.");
   }
   how.expand_alerts = expand == "alerts";
+  std::vector<std::string> select;
+  error = ParseSelect(q, IncidentShape(), "microsoft.graph.security.incident", &select);
+  if (!error.empty()) return GraphError(400, "BadRequest", error);
   std::vector<std::string> ids;
   std::string snapshot_id;
   std::string token = Param(q, "$skiptoken");
@@ -121,7 +178,7 @@ ApiResult World::GraphListIncidents(const std::string& tenant, const Query& q,
     ODataFilter filter;
     OrderBy order{"createdDateTime", true};
     if (!Param(q, "$filter").empty() &&
-        !ParseFilter(Param(q, "$filter"), kIncidentFilterFields, &filter, &error)) {
+        !ParseFilter(Param(q, "$filter"), kIncidentFilter, &filter, &error)) {
       return GraphError(400, "BadRequest", "Invalid filter clause: " + error);
     }
     if (!Param(q, "$orderby").empty() &&
@@ -153,16 +210,17 @@ ApiResult World::GraphListIncidents(const std::string& tenant, const Query& q,
     const GraphIncident* view = ListView(it->second);
     if (!view) view = &it->second;
     std::string key = "g|" + tenant + "|" + view->id + "|" + std::to_string(view->version) +
-                      (how.include_unknown_enum_members ? "|u" : "|-") + (how.expand_alerts ? "e" : "-");
+                      (how.include_unknown_enum_members ? "|u" : "|-") + (how.expand_alerts ? "e" : "-") +
+                      Param(q, "$select");
     if (!items.empty()) items += ",";
-    items += CachedRender(key, [&] { return RenderGraphIncident(*view, how, AlertsOf(t, it->second)); });
+    items += CachedRender(key, [&] { return Project(RenderGraphIncident(*view, how, AlertsOf(t, it->second)), select); });
   }
   json body = {{"@odata.context", base_url + "/$metadata#security/incidents"}};
   if (Param(q, "$count") == "true") body["@odata.count"] = ids.size();
   if (end < ids.size() && top > 0) {
     if (snapshot_id.empty()) snapshot_id = StoreSnapshot({ids, "graph:" + tenant, {}, how.expand_alerts});
     body["@odata.nextLink"] = base_url + "/security/incidents?$top=" + std::to_string(top) +
-                              (how.expand_alerts ? "&$expand=alerts" : "") + "&$skiptoken=" +
+                              (how.expand_alerts ? "&$expand=alerts" : "") + SelectSuffix(q) + "&$skiptoken=" +
                               snapshot_id + "." + std::to_string(end);
   }
   return {200, nullptr, ListBody(body, items)};
@@ -178,7 +236,11 @@ ApiResult World::GraphGetIncident(const std::string& tenant, const std::string& 
   if (!expand.empty() && expand != "alerts") {
     return GraphError(400, "BadRequest", "Could not find a property named '" + expand + "' on type 'microsoft.graph.security.incident'.");
   }
-  return {200, RenderGraphIncident(it->second, {include_unknown, expand == "alerts"}, AlertsOf(t, it->second))};
+  std::vector<std::string> select;
+  std::string error = ParseSelect(q, IncidentShape(), "microsoft.graph.security.incident", &select);
+  if (!error.empty()) return GraphError(400, "BadRequest", error);
+  return {200, Project(RenderGraphIncident(it->second, {include_unknown, expand == "alerts"}, AlertsOf(t, it->second)),
+                       select)};
 }
 
 ApiResult World::GraphPatchIncident(const std::string& tenant, const std::string& id,
@@ -241,6 +303,9 @@ ApiResult World::GraphListAlerts(const std::string& tenant, const Query& q, bool
   size_t offset;
   std::string error = PageParams(q, 1000, 100, &top, &offset);
   if (!error.empty()) return GraphError(400, "", error);
+  std::vector<std::string> select;
+  error = ParseSelect(q, AlertShape(), "microsoft.graph.security.alert", &select);
+  if (!error.empty()) return GraphError(400, "BadRequest", error);
   std::vector<std::string> ids;
   std::string snapshot_id;
   std::string token = Param(q, "$skiptoken");
@@ -254,7 +319,7 @@ ApiResult World::GraphListAlerts(const std::string& tenant, const Query& q, bool
   } else {
     ODataFilter filter;
     if (!Param(q, "$filter").empty() &&
-        !ParseFilter(Param(q, "$filter"), kAlertFilterFields, &filter, &error)) {
+        !ParseFilter(Param(q, "$filter"), kAlertFilter, &filter, &error)) {
       return GraphError(400, "BadRequest", "Invalid filter clause: " + error);
     }
     std::vector<const GraphAlert*> rows;
@@ -273,12 +338,12 @@ ApiResult World::GraphListAlerts(const std::string& tenant, const Query& q, bool
   size_t end = std::min(ids.size(), offset + static_cast<size_t>(top));
   for (size_t i = offset; i < end; ++i) {
     auto it = t.alerts.find(ids[i]);
-    if (it != t.alerts.end()) value.push_back(RenderGraphAlert(it->second, {include_unknown, false}));
+    if (it != t.alerts.end()) value.push_back(Project(RenderGraphAlert(it->second, {include_unknown, false}), select));
   }
   json body = {{"@odata.context", base_url + "/$metadata#security/alerts_v2"}, {"value", value}};
   if (end < ids.size() && top > 0) {
     if (snapshot_id.empty()) snapshot_id = StoreSnapshot({ids, "alerts:" + tenant, {}, false});
-    body["@odata.nextLink"] = base_url + "/security/alerts_v2?$top=" + std::to_string(top) +
+    body["@odata.nextLink"] = base_url + "/security/alerts_v2?$top=" + std::to_string(top) + SelectSuffix(q) +
                               "&$skiptoken=" + snapshot_id + "." + std::to_string(end);
   }
   return {200, body};

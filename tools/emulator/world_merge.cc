@@ -61,6 +61,9 @@ ApiResult World::GraphCreateAlert(const std::string& tenant, const json& body, c
   alert.service_source = "microsoft365Defender";
   alert.product_name = "Microsoft Defender XDR";
   alert.excluded_from_correlation = in.value("isExcludedFromCorrelation", false);
+  if (in.contains("recommendedActions") && in["recommendedActions"].is_string()) {
+    alert.recommended_actions = in["recommendedActions"].get<std::string>();
+  }
   if (in.contains("mitreTechniques") && in["mitreTechniques"].is_array()) {
     for (const auto& m : in["mitreTechniques"]) {
       if (m.is_string()) alert.mitre_techniques.push_back(m.get<std::string>());

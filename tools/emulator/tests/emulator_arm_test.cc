@@ -84,7 +84,10 @@ TEST_F(EmulatorArm, PutValidationErrors) {
   json closed = {{"properties", {{"title", "t"}, {"severity", "High"}, {"status", "Closed"},
                                  {"classification", "Undetermined"}}}};
   EXPECT_EQ(Put("ok", closed).status, 201);
-  EXPECT_EQ(http_->Send("PUT", Incidents() + "/x?" + kApi, {{"Authorization", "Bearer " + token_}}, "{not json").status, 400);
+  EXPECT_EQ(http_->Send("PUT", Incidents() + "/x?" + kApi,
+                        {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}}, "{not json")
+                .status,
+            400);
 }
 
 TEST_F(EmulatorArm, ListFilterOrderTopAndPagingWithShortAndEmptyPages) {

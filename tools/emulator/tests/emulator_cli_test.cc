@@ -9,6 +9,7 @@
 #include <string>
 
 #include "emulator.h"
+#include "emulator_child.h"
 #include "test_http_client.h"
 
 namespace xdrsync::emulator::testing {
@@ -17,22 +18,10 @@ namespace {
 TEST(EmulatorCli, PrintsThePortServesTheSeedFileAndStopsOnSigterm) {
   std::string seed = ::testing::TempDir() + "emulator_cli_seed.json";
   std::ofstream(seed) << R"({"defender_incidents":[{"tenant":"t1","displayName":"seeded"}]})";
-  int out[2];
-  ASSERT_EQ(pipe(out), 0);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    execl(XDRSYNC_EMULATOR_BINARY, XDRSYNC_EMULATOR_BINARY, "--port", "0", "--tenants", "t1,t2",
-          "--workspaces", "t1/sub1/rg1/ws1:onboarded", "--seed-file", seed.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  FILE* stream = fdopen(out[0], "r");
-  char line[256] = {0};
-  ASSERT_NE(fgets(line, sizeof(line), stream), nullptr);
-  std::string text(line);
+  EmulatorChild child({"--port", "0", "--tenants", "t1,t2", "--workspaces", "t1/sub1/rg1/ws1:onboarded",
+                       "--seed-file", seed});
+  ASSERT_GT(child.pid, 0);
+  std::string text = child.Line();
   ASSERT_EQ(text.rfind("listening on http://127.0.0.1:", 0), 0u) << text;
   int port = std::stoi(text.substr(text.rfind(':') + 1));
   TestHttpClient client(port);
@@ -41,12 +30,9 @@ TEST(EmulatorCli, PrintsThePortServesTheSeedFileAndStopsOnSigterm) {
   auto world = state.Json()["world"];
   EXPECT_EQ(world["tenants"]["t1"]["incidents"][0]["displayName"], "seeded");
   EXPECT_EQ(world["workspaces"]["ws1"]["incidents"].size(), 1u);
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  int status = child.Stop();
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  fclose(stream);
 }
 
 TEST(EmulatorCli, ShippedDemoScenarioLoads) {

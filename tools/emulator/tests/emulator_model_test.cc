@@ -28,29 +28,67 @@ TEST(EmulatorModel, TimeTextRoundTripsWithSevenDigits) {
   }
 }
 
+const FieldSpec kText{LiteralType::kString, nullptr};
+const FieldSpec kTime{LiteralType::kDateTime, nullptr};
+const FieldSpec kStatus{LiteralType::kEnum, GraphIncidentStatus};
+const FilterSchema kSchema = {{"lastUpdateDateTime", kTime}, {"status", kStatus}, {"assignedTo", kText},
+                              {"number", {LiteralType::kInt, nullptr}}};
+
 TEST(EmulatorModel, FilterParsingAndMatching) {
   ODataFilter f;
   std::string error;
-  ASSERT_TRUE(ParseFilter("lastUpdateDateTime ge 2025-06-01T00:00:00Z and status eq 'active'",
-                          {"lastUpdateDateTime", "status"}, &f, &error)) << error;
+  ASSERT_TRUE(ParseFilter("lastUpdateDateTime ge 2025-06-01T00:00:00Z and status eq 'active'", kSchema, &f, &error))
+      << error;
   ASSERT_EQ(f.clauses.size(), 2u);
   auto get = [](const std::string& t, const std::string& s) {
     return [=](const std::string& field) -> std::optional<std::string> { return field == "status" ? s : t; };
   };
   std::set<std::string> times = {"lastUpdateDateTime"};
-  EXPECT_TRUE(FilterMatches(f, get("2025-06-01T00:00:00.0000000Z", "Active"), times));
+  EXPECT_TRUE(FilterMatches(f, get("2025-06-01T00:00:00.0000000Z", "active"), times));
   EXPECT_FALSE(FilterMatches(f, get("2025-05-31T23:59:59.9999999Z", "active"), times));
-  EXPECT_FALSE(ParseFilter("status eq 'x' or status eq 'y'", {"status"}, &f, &error));
-  EXPECT_FALSE(ParseFilter("other eq 'x'", {"status"}, &f, &error));
-  EXPECT_FALSE(ParseFilter("status like 'x'", {"status"}, &f, &error));
-  EXPECT_FALSE(ParseFilter("status eq 'open", {"status"}, &f, &error));
+  EXPECT_FALSE(ParseFilter("status eq 'active' or status eq 'resolved'", kSchema, &f, &error));
+  EXPECT_FALSE(ParseFilter("other eq 'x'", kSchema, &f, &error));
+  EXPECT_FALSE(ParseFilter("status like 'active'", kSchema, &f, &error));
+  EXPECT_FALSE(ParseFilter("status eq 'open", kSchema, &f, &error));
   ODataFilter quoted;
-  ASSERT_TRUE(ParseFilter("(assignedTo eq 'o''brien@x')", {"assignedTo"}, &quoted, &error)) << error;
+  ASSERT_TRUE(ParseFilter("(assignedTo eq 'o''brien@x')", kSchema, &quoted, &error)) << error;
   EXPECT_EQ(quoted.clauses[0].value, "o'brien@x");
   OrderBy order;
   EXPECT_TRUE(ParseOrderBy("lastUpdateDateTime desc", {"lastUpdateDateTime"}, &order, &error));
   EXPECT_TRUE(order.descending);
   EXPECT_FALSE(ParseOrderBy("lastUpdateDateTime sideways", {"lastUpdateDateTime"}, &order, &error));
+}
+
+TEST(EmulatorModel, FilterLiteralsAreTypedAsODataTypesThem) {
+  struct Case {
+    const char* filter;
+    bool ok;
+    const char* error_has;
+  };
+  const Case cases[] = {
+      {"lastUpdateDateTime ge 2025-06-01T00:00:00Z", true, ""},
+      {"lastUpdateDateTime ge 2025-06-01T00:00:00.1234567+02:00", true, ""},
+      {"lastUpdateDateTime ge '2025-06-01T00:00:00Z'", false, "'Edm.DateTimeOffset' and 'Edm.String'"},
+      {"lastUpdateDateTime ge datetime'2025-06-01T00:00:00Z'", false, "Unrecognized 'Edm.DateTimeOffset' literal"},
+      {"lastUpdateDateTime ge 2025-06-01", false, "'Edm.DateTimeOffset' and 'Edm.Date'"},
+      {"lastUpdateDateTime ge 2026-13-45T99:00:00Z", false, "Unrecognized 'Edm.DateTimeOffset' literal"},
+      {"lastUpdateDateTime ge 2025-06-01T00:00:00", false, "with a zone"},
+      {"lastUpdateDateTime eq null", true, ""},
+      {"status eq active", false, "needs single quotes"},
+      {"status eq 'Active'", false, "case-sensitive: 'active'"},
+      {"status eq 'banana'", false, "not a valid enumeration type constant"},
+      {"status eq 'inProgress'", true, ""},
+      {"assignedTo eq someone", false, "needs single quotes"},
+      {"number eq 12", true, ""},
+      {"number eq '12'", false, "'Edm.Int32' and 'Edm.String'"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.filter);
+    ODataFilter f;
+    std::string error;
+    EXPECT_EQ(ParseFilter(c.filter, kSchema, &f, &error), c.ok) << error;
+    EXPECT_NE(error.find(c.error_has), std::string::npos) << error;
+  }
 }
 
 TEST(EmulatorModel, GraphPatchKeepsUnsentFieldsAndIsAllOrNothing) {
