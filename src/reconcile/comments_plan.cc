@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "planner.h"
+#include "xdrsync/core/uuid.h"
 #include "xdrsync/core/sha1.h"
 #include "xdrsync/domain/comments.h"
 #include "xdrsync/domain/digest.h"
@@ -159,11 +160,18 @@ void Planner::AlertDigest(const PairState& pair, const DefenderIncident& d, cons
   c.defender_id = pair.defender_id;
   c.target = Side::kSentinel;
   c.target_incident = s.name;
-  c.uuid = domain::OwnCommentUuid(Link(), "alerts", s.name);
+  // Keyed by the deterministic twin id, which a defender-alert twin also has before the service
+  // names it: the table planned with the creation and every later one are the same comment. (An
+  // arm twin's name is its twin id; a defender-alert table written under its service name earlier
+  // keeps that id.)
+  auto has = [&](const std::string& id) {
+    return std::any_of(s.comments.begin(), s.comments.end(), [&](const domain::SentinelComment& x) { return x.id == id; });
+  };
+  const std::string by_name = domain::OwnCommentUuid(Link(), "alerts", s.name);
+  c.uuid = has(by_name) ? by_name : domain::OwnCommentUuid(Link(), "alerts", TwinId(policy_.defender_tenant_id, d.id));
   c.text = domain::Marker(c.uuid) + "\n" + table;
   c.purpose = "alerts";
-  c.edit_in_place = std::any_of(s.comments.begin(), s.comments.end(),
-                                [&](const domain::SentinelComment& x) { return x.id == c.uuid; });
+  c.edit_in_place = has(c.uuid);
   c.content_hash = hash;
   AddSentinelComment(pair, s, std::move(c), w);
 }

@@ -233,6 +233,26 @@ TEST(OverflowTest, LabelWithHysteresisAndOneAlertTableEditedInPlace) {
   EXPECT_TRUE(w.Cycle().empty());
 }
 
+TEST(OverflowTest, ATwinNamedByTheServiceKeepsTheAlertTablePlannedWithItsCreation) {
+  // Found by the chaos harness: a defender-alert twin gets its name from the service, and the
+  // alert table planned with its creation (under the twin id) was written again under the new
+  // name when a later cycle rewrote it: two tables.
+  World w(Mirror());
+  w.NewDefender("1").alerts = Alerts(3, w.now);
+  w.Cycle();
+  const std::string twin_id = w.pairs["1"].sentinel_id;
+  domain::SentinelIncident renamed = w.sentinel[twin_id];
+  renamed.name = "named-by-the-service";
+  w.sentinel.erase(twin_id);
+  w.sentinel[renamed.name] = renamed;
+  w.pairs["1"].sentinel_id = renamed.name;
+  w.defender["1"].alerts = Alerts(4, w.now);
+  w.TouchDefender("1");
+  w.Cycle();
+  EXPECT_EQ(CountContaining(w.sentinel[renamed.name].comments, "Alerts of Defender incident 1"), 1u);
+  EXPECT_EQ(CountContaining(w.sentinel[renamed.name].comments, "alert 3"), 1u) << "the table was not rewritten";
+}
+
 TEST(OverflowTest, AlertTableIsRateLimited) {
   LinkPolicy p = Mirror();
   p.digest_min_interval_seconds = 300;
