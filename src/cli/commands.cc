@@ -73,6 +73,7 @@ int Once(const Args& args) {
     for (int i = 0; i < 10 && !settled; ++i) {
       engine::CycleOptions o;
       o.full_sweep = i == 0;
+      o.drain_all = true;
       const engine::CycleReport r = runner->RunCycle(o);
       if (!r.status.ok()) {
         ++failed;

@@ -116,6 +116,7 @@ int Demo(const Args&) {
       for (int i = 0; i < 6; ++i) {
         engine::CycleOptions o;
         o.full_sweep = i == 0;
+        o.drain_all = true;
         const auto r = runner->RunCycle(o);
         if (!r.status.ok()) say.Line("link " + runner->name() + " failed: " + r.status.ToString());
         if (!r.status.ok() || r.settled()) break;

@@ -288,6 +288,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
       ctx.options.initial_lookback_hours = config.initial_lookback_hours;
       ctx.options.sweep_overlap_seconds = config.sweep_overlap_seconds;
       ctx.options.max_attempts = config.max_attempts;
+      ctx.options.drain_seconds = config.poll_interval_seconds;
       p.runners.push_back(std::make_unique<engine::LinkRunner>(ctx));
     }
     rt->links_.push_back(info);

@@ -70,7 +70,9 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
   // re-planned now; the new decision supersedes them.
   auto rows = ctx.store->LinkWrites(Link(), 100'000);
   if (!rows.ok()) return rows.status();
+  const std::set<int64_t> carried = CarriedRows();  // this process carries them on itself
   for (const auto& row : *rows) {
+    if (carried.count(row.id)) continue;
     cap.touched.insert(row.pair.defender_id);
     cap.outbox_rows.push_back(row);
     if (row.next_attempt <= now) cap.due_rows.insert(row.id);

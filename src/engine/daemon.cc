@@ -44,8 +44,11 @@ void Daemon::RunLink(LinkRunner& runner) {
       }
     }
     if (on_progress_) on_progress_();
-    // Pending writes (a quick retry) bring the next cycle forward; otherwise wait the interval.
-    const int64_t wait_ms = report.writes_failed > 0 ? 1000 : options_.poll_interval_seconds * 1000;
+    // Carried writes go on at once (each cycle captures first, so new changes overtake them);
+    // failed writes (a quick retry) bring the next cycle forward; otherwise wait the interval.
+    const int64_t wait_ms = report.carried > 0       ? 0
+                            : report.writes_failed > 0 ? 1000
+                                                       : options_.poll_interval_seconds * 1000;
     if (!sleeper_.Sleep(wait_ms)) break;
   }
   log_.Info("link.stopped", {{"link", runner.name()}});

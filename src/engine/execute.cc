@@ -14,9 +14,50 @@ namespace xdrsync::engine {
 
 using domain::Side;
 
-void LinkRunner::Impl::Execute(const reconcile::Plan& plan, const Capture& cap, std::vector<PendingWrite>& writes,
+namespace {
+
+// Urgency of a write: field changes an analyst made, then twins, then comments analysts wrote
+// (and notes that explain a change), then what only decorates a twin.
+int Urgency(const reconcile::Plan& plan, const PendingWrite& row) {
+  switch (row.kind) {
+    case PendingWrite::Kind::kSentinel:
+    case PendingWrite::Kind::kDefender: return 0;
+    case PendingWrite::Kind::kCreate: return 1;
+    case PendingWrite::Kind::kComment: {
+      const std::string& purpose = plan.comments[row.index].purpose;
+      return purpose == "alerts" || purpose == "deeplink" || purpose == "overflow-note" ? 3 : 2;
+    }
+  }
+  return 3;
+}
+
+}  // namespace
+
+void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_clock::time_point> deadline,
                                Timestamp now, CycleReport& report) {
-  for (const auto& row : writes) {
+  // Carried batches first within each urgency (they are older), this cycle's after; the order
+  // within a batch is the plan's (a creation before the comments on its twin).
+  std::vector<Backlog> batches = std::move(backlog);
+  backlog.clear();
+  batches.push_back(std::move(fresh));
+  struct Item {
+    int urgency;
+    size_t batch, index;
+  };
+  std::vector<Item> order;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    for (size_t i = 0; i < batches[b].writes.size(); ++i) {
+      order.push_back({Urgency(batches[b].plan, batches[b].writes[i]), b, i});
+    }
+  }
+  std::stable_sort(order.begin(), order.end(), [](const Item& a, const Item& b) { return a.urgency < b.urgency; });
+  std::vector<std::vector<bool>> done(batches.size());
+  for (size_t b = 0; b < batches.size(); ++b) done[b].assign(batches[b].writes.size(), false);
+  for (const Item& item : order) {
+    if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
+    const Backlog& batch = batches[item.batch];
+    const PendingWrite& row = batch.writes[item.index];
+    done[item.batch][item.index] = true;
     if (row.deferred) continue;  // backing off after a failure; its time comes
     if (!link_failure.ok()) {
       // 401/403 fail the link as a whole; the rows stay for the next cycle.
@@ -24,20 +65,64 @@ void LinkRunner::Impl::Execute(const reconcile::Plan& plan, const Capture& cap, 
       ++report.writes_failed;
       continue;
     }
-    Status st;
-    switch (row.kind) {
-      case PendingWrite::Kind::kCreate: st = ExecuteCreate(plan.creations[row.index], cap, row, now); break;
-      case PendingWrite::Kind::kSentinel: st = ExecuteSentinel(plan.sentinel_writes[row.index], row, now); break;
-      case PendingWrite::Kind::kDefender: st = ExecuteDefender(plan.defender_writes[row.index], row, now); break;
-      case PendingWrite::Kind::kComment: st = ExecuteComment(plan.comments[row.index], row, now); break;
-    }
+    const Status st = ExecuteOne(batch, row, now);
     if (st.ok()) {
       ++report.writes_done;
-      ReleaseQuarantine(PairOf(plan, row), now);
+      ReleaseQuarantine(PairOf(batch.plan, row), now);
     } else {
       Failed(row, st, now, report);
     }
   }
+  // What the time did not reach is carried on, behind the next cycle's writes.
+  for (size_t b = 0; b < batches.size(); ++b) {
+    std::vector<PendingWrite> left;
+    for (size_t i = 0; i < batches[b].writes.size(); ++i) {
+      if (!done[b][i]) left.push_back(batches[b].writes[i]);
+    }
+    if (left.empty()) continue;
+    report.carried += left.size();
+    batches[b].writes = std::move(left);
+    backlog.push_back(std::move(batches[b]));
+  }
+  if (report.carried > 0) {
+    ctx.metrics->Set("xdrsync_writes_carried", {{"link", Link()}}, static_cast<double>(report.carried));
+  } else {
+    ctx.metrics->Set("xdrsync_writes_carried", {{"link", Link()}}, 0);
+  }
+}
+
+Status LinkRunner::Impl::ExecuteOne(const Backlog& batch, const PendingWrite& row, Timestamp now) {
+  const reconcile::Plan& plan = batch.plan;
+  switch (row.kind) {
+    case PendingWrite::Kind::kCreate: {
+      const auto& c = plan.creations[row.index];
+      return ExecuteCreate(c, batch.sources.at(c.defender_id), row, now);
+    }
+    case PendingWrite::Kind::kSentinel: return ExecuteSentinel(plan.sentinel_writes[row.index], row, now);
+    case PendingWrite::Kind::kDefender: return ExecuteDefender(plan.defender_writes[row.index], row, now);
+    case PendingWrite::Kind::kComment: return ExecuteComment(plan.comments[row.index], row, now);
+  }
+  return Internal("unknown write kind");
+}
+
+std::set<int64_t> LinkRunner::Impl::CarriedRows() const {
+  std::set<int64_t> ids;
+  for (const auto& batch : backlog) {
+    for (const auto& w : batch.writes) ids.insert(w.outbox_id);
+  }
+  return ids;
+}
+
+void LinkRunner::Impl::DropSuperseded(const std::set<std::string>& replanned) {
+  for (auto& batch : backlog) {
+    std::erase_if(batch.writes, [&](const PendingWrite& w) {
+      if (!replanned.count(PairOf(batch.plan, w))) return false;
+      (void)ctx.store->ConfirmWrite(w.outbox_id, {}, {}, {});  // the new decision covers its pair
+      return true;
+    });
+  }
+  std::erase_if(backlog, [](const Backlog& b) { return b.writes.empty(); });
+  for (const auto& id : replanned) held_sentinel_bases.erase(id);
 }
 
 std::string LinkRunner::Impl::PairOf(const reconcile::Plan& plan, const PendingWrite& row) {
@@ -80,9 +165,8 @@ void LinkRunner::Impl::Failed(const PendingWrite& row, const Status& st, Timesta
   (void)ctx.store->FailWrite(row.outbox_id, st.ToString(), now + delay);
 }
 
-Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Capture& cap, const PendingWrite& row,
-                                       Timestamp now) {
-  const auto& source = cap.observed.defender.at(c.defender_id);
+Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const domain::DefenderIncident& source,
+                                       const PendingWrite& row, Timestamp now) {
   // A create request whose answer was lost is remembered durably, so that neither the next cycle
   // nor a restarted process sends another before the first one's twin had time to show.
   const std::string unknown_key = "create_unknown:" + c.twin_id;
@@ -97,11 +181,18 @@ Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Cap
   }
   if (attempt.unknown_since || attempt.sent_unknown) (void)ctx.store->SetLinkMeta(Link(), unknown_key, "");
   if (created->name != c.twin_id) created_names[c.twin_id] = created->name;
-  // A twin an earlier, unrecorded attempt made has no bases we can vouch for: what it holds may be
-  // an analyst's since. Without bases the pair is treated as found (spec §5: agreement becomes
-  // the base, a disagreement is journaled, nothing is overwritten).
-  std::vector<store::BaseMove> bases;
-  if (!attempt.adopted) bases = ToBaseMoves(Link(), reconcile::BasesAfterCreate(source, *created));
+  std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterCreate(source, *created));
+  if (attempt.adopted) {
+    // Made by an earlier attempt that never recorded it: what the twin holds now may be an
+    // analyst's since, and the Defender incident may have moved since that attempt was planned
+    // (its first planning is kept with the pending pair; a lost state has none).
+    std::optional<reconcile::PlannedFrom> planned_from;
+    auto snap = ctx.store->Observed({Link(), c.defender_id}, Side::kDefender);
+    if (snap.ok() && *snap && (*snap)->observed_at < now) {  // one this cycle recorded says nothing
+      planned_from = reconcile::PlannedFrom{(*snap)->values, (*snap)->stamp};
+    }
+    bases = ToBaseMoves(Link(), reconcile::BasesAfterAdoption(source, planned_from, *created, ctx.creator->Finished(c)));
+  }
   store::AuditEntry audit;
   audit.time = now;
   audit.link = Link();

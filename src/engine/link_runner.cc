@@ -80,7 +80,6 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   const Timestamp now = m.ctx.clock->Now();
   m.link_failure = Status::Ok();
   m.created_names.clear();
-  m.held_sentinel_bases.clear();
   auto finish = [&](Status st) {
     report.status = st;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -218,6 +217,11 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   for (const auto& c : plan.creations) {
     creating.insert(c.defender_id);
     // What the creation is planned from and what it writes: the bases if its confirmation is lost.
+    // A creation planned again keeps its first snapshots: an earlier attempt may have made the twin.
+    if (auto old = cap.pairs.find(c.defender_id);
+        old != cap.pairs.end() && old->second.state == store::PairState::kCreatePending) {
+      if (auto snap = m.ctx.store->Observed(old->second.key, Side::kDefender); snap.ok() && *snap) continue;
+    }
     const auto& d = cap.observed.defender.at(c.defender_id);
     decision.observed.push_back({{m.Link(), c.defender_id}, Side::kDefender, reconcile::DefenderValues(d),
                                  {d.last_update, ""}, now});
@@ -292,6 +296,10 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
     if (next >= fresh.size()) return finish(Internal("outbox rows recorded do not match the plan"));
     w.outbox_id = fresh[next++];
   }
+  // Carried writes of pairs this decision covers anew are superseded by it.
+  std::set<std::string> replanned = cap.touched;
+  for (const auto& [id, d] : cap.observed.defender) replanned.insert(id);
+  m.DropSuperseded(replanned);
   // Earlier rows no longer planned are done: a fresh read showed nothing left to write.
   // Only when both sides of its pair were read this cycle; otherwise it stays to look again.
   for (const auto& old : earlier) {
@@ -301,7 +309,13 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
                                                           cap.observed.sentinel_missing.count(pit->second.sentinel_id) > 0);
     if (defender_read && (sentinel_read || pit == cap.pairs.end())) (void)m.ctx.store->ConfirmWrite(old.id, {}, {}, {});
   }
-  m.Execute(plan, cap, writes, now, report);
+  Backlog batch{plan, {}, std::move(writes)};
+  for (const auto& c : plan.creations) batch.sources[c.defender_id] = cap.observed.defender.at(c.defender_id);
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (!options.drain_all && m.ctx.options.drain_seconds > 0) {
+    deadline = started + std::chrono::seconds(m.ctx.options.drain_seconds);
+  }
+  m.Execute(std::move(batch), deadline, now, report);
   return finish(m.link_failure);
 }
 

@@ -2,6 +2,7 @@
 // (reading both sides) and execute.cc (writes, confirmations, failures).
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -20,6 +21,15 @@ struct PendingWrite {
   int64_t attempts = 0;
   bool reused = false;    // an earlier row for the same write carries on (its attempts count)
   bool deferred = false;  // that row is backing off: not attempted in this cycle
+};
+
+// Writes a cycle planned but had no time left to execute, with the plan they index into and the
+// sources of its creations. Their outbox rows stay; this process carries them on behind later
+// cycles' writes (a restarted process re-plans their pairs from the rows instead).
+struct Backlog {
+  reconcile::Plan plan;
+  std::map<std::string, domain::DefenderIncident> sources;  // by Defender id, for plan.creations
+  std::vector<PendingWrite> writes;
 };
 
 struct Capture {
@@ -52,9 +62,16 @@ struct LinkRunner::Impl {
                      Capture& cap);
 
   // execute.cc
-  void Execute(const reconcile::Plan& plan, const Capture& cap, std::vector<PendingWrite>& writes, Timestamp now,
+  // Runs this cycle's writes and the carried ones by urgency until `deadline` (none: all); what is
+  // left joins the backlog.
+  void Execute(Backlog fresh, std::optional<std::chrono::steady_clock::time_point> deadline, Timestamp now,
                CycleReport& report);
-  Status ExecuteCreate(const reconcile::TwinCreate& c, const Capture& cap, const PendingWrite& row, Timestamp now);
+  Status ExecuteOne(const Backlog& batch, const PendingWrite& row, Timestamp now);
+  // Carried writes whose pairs this cycle re-planned are superseded: their rows go.
+  void DropSuperseded(const std::set<std::string>& replanned);
+  std::set<int64_t> CarriedRows() const;
+  Status ExecuteCreate(const reconcile::TwinCreate& c, const domain::DefenderIncident& source, const PendingWrite& row,
+                       Timestamp now);
   Status ExecuteSentinel(const reconcile::SentinelWrite& w, const PendingWrite& row, Timestamp now);
   Status ExecuteDefender(const reconcile::DefenderWrite& w, const PendingWrite& row, Timestamp now);
   Status ExecuteComment(const reconcile::CommentWrite& c, const PendingWrite& row, Timestamp now);
@@ -74,6 +91,7 @@ struct LinkRunner::Impl {
   LinkContext ctx;
   Status link_failure;  // set when an auth failure means the whole link must stop this cycle
   std::map<std::string, std::string> created_names;  // twin id -> real Sentinel name (defender-alert)
+  std::vector<Backlog> backlog;  // oldest first
   // Held base moves of Sentinel writes confirmed this cycle, by pair: released with the pair's
   // Defender write when that one is confirmed too (tags written to both sides at once).
   std::map<std::string, std::vector<store::BaseMove>> held_sentinel_bases;

@@ -41,6 +41,12 @@ class ArmTwinCreator final : public TwinCreator {
     return sentinel_.Get(create.twin_id);  // created concurrently: read what is there
   }
 
+  domain::SentinelIncident Finished(const reconcile::TwinCreate& create) const override {
+    domain::SentinelIncident twin = create.incident;
+    twin.name = create.twin_id;
+    return twin;
+  }
+
  private:
   api::SentinelClient& sentinel_;
 };
@@ -123,13 +129,21 @@ class DefenderAlertTwinCreator final : public TwinCreator {
   // The new incident carries createAlert's defaults; give it the twin's synced fields and the
   // marker tag in one full-object write.
   Result<domain::SentinelIncident> Finish(const domain::SentinelIncident& found, const reconcile::TwinCreate& create) {
-    domain::SentinelIncident want = create.incident;
+    domain::SentinelIncident want = Finished(create);
     want.name = found.name;
     want.etag = found.etag;
-    want.title = create.incident.title + " " + domain::Marker(create.twin_id);
-    domain::SetReservedLabel(want, "xdrsync:" + create.twin_id, true);
     return sentinel_.Put(want);
   }
+
+ public:
+  domain::SentinelIncident Finished(const reconcile::TwinCreate& create) const override {
+    domain::SentinelIncident want = create.incident;
+    want.title = create.incident.title + " " + domain::Marker(create.twin_id);
+    domain::SetReservedLabel(want, "xdrsync:" + create.twin_id, true);
+    return want;
+  }
+
+ private:
 
   api::DefenderClient& home_;
   api::SentinelClient& sentinel_;

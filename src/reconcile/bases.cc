@@ -56,6 +56,29 @@ std::vector<BaseUpdate> BasesAfterCreate(const domain::DefenderIncident& defende
   return out;
 }
 
+std::vector<BaseUpdate> BasesAfterAdoption(const domain::DefenderIncident& defender,
+                                           const std::optional<PlannedFrom>& planned_from,
+                                           const domain::SentinelIncident& found,
+                                           const domain::SentinelIncident& finished) {
+  std::vector<BaseUpdate> out;
+  const domain::FieldValues written = domain::CanonicalSentinel(finished);
+  if (planned_from) {
+    for (Field f : domain::kAllFields) {
+      out.push_back({defender.id, Side::kDefender, f, {planned_from->values[f], planned_from->stamp, false}});
+      out.push_back({defender.id, Side::kSentinel, f, {written[f], {Timestamp(), ""}, true}});
+    }
+    return out;
+  }
+  const domain::FieldValues dv = DefenderValues(defender);
+  const domain::FieldValues sv = domain::CanonicalSentinel(found);
+  for (Field f : domain::kAllFields) {
+    if (!domain::SameValue(Side::kSentinel, f, sv[f], written[f])) continue;
+    out.push_back({defender.id, Side::kDefender, f, {dv[f], {defender.last_update, ""}, false}});
+    out.push_back({defender.id, Side::kSentinel, f, {sv[f], {found.last_modified, found.etag}, false}});
+  }
+  return out;
+}
+
 void Planner::ApplyWriteCap() {
   if (in_.approved) return;
   // Group updates of existing pairs by (side, field, new value): a mass change sets one field to

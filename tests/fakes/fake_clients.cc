@@ -1,6 +1,7 @@
 #include "fakes/fake_clients.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace xdrsync::testing {
 namespace {
@@ -154,7 +155,10 @@ Result<api::CreatedAlert> FakeDefender::CreateAlert(const api::CreateAlertInput&
 
 // ---- Sentinel ----
 
-Status FakeSentinel::Enter(const std::string& method) { return Consume(faults_, calls_, method); }
+Status FakeSentinel::Enter(const std::string& method) {
+  if (auto d = delays_.find(method); d != delays_.end()) std::this_thread::sleep_for(d->second);
+  return Consume(faults_, calls_, method);
+}
 
 void FakeSentinel::Touch(domain::SentinelIncident& s, const std::string& who) {
   clock_.Advance(1);

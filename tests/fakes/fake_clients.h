@@ -5,6 +5,7 @@
 // call counters.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
@@ -82,6 +83,11 @@ class FakeSentinel final : public api::SentinelClient {
   std::vector<std::string> Names() const;
   size_t size() const;
   void FailNext(const std::string& method, Status status, int times = 1);
+  // Every later call of `method` takes at least `delay` (a slow service).
+  void SlowDown(const std::string& method, std::chrono::milliseconds delay) {
+    std::lock_guard lock(mu_);
+    delays_[method] = delay;
+  }
   // The next Put is applied, then its reply is lost (the caller sees `status`).
   void LoseNextPutReply(Status status) {
     std::lock_guard lock(mu_);
@@ -108,6 +114,7 @@ class FakeSentinel final : public api::SentinelClient {
   FakeClock& clock_;
   std::map<std::string, domain::SentinelIncident> incidents_;
   std::map<std::string, Fault> faults_;
+  std::map<std::string, std::chrono::milliseconds> delays_;
   std::map<std::string, int> calls_;
   int etag_ = 0;
   int number_ = 0;

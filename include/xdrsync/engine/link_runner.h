@@ -29,6 +29,11 @@ struct EngineOptions {
   // (a broken clock, a hostile page: 2099) is synced, flagged and counted, but never moves a
   // watermark, so incremental capture keeps seeing new changes.
   int64_t future_skew_seconds = api::kFutureSkewSeconds;
+  // How long one cycle executes writes before it captures again (0: until all are done). What is
+  // left waits, in memory and in the outbox, behind the next cycle's writes of the same or a more
+  // urgent kind: field changes first, creations next, copied comments, cosmetic comments last. So
+  // an analyst's change overtakes a backlog of alert tables and deep links.
+  int64_t drain_seconds = 0;
 };
 
 struct LinkContext {
@@ -50,6 +55,9 @@ struct CycleOptions {
   // `xdrsync rebuild-state`: adopt pairs (deterministic twin ids, provider ids) and take what both
   // sides agree on as the base; journal what they disagree on; write nothing to either API.
   bool rebuild = false;
+  // Execute every planned and carried write before returning (`once`, `demo`), whatever
+  // EngineOptions::drain_seconds says.
+  bool drain_all = false;
 };
 
 struct CycleReport {
@@ -61,8 +69,9 @@ struct CycleReport {
   size_t quarantined = 0;
   size_t parse_errors = 0;
   bool held = false;
-  // True when the cycle decided nothing to write: the link has settled.
-  bool settled() const { return status.ok() && writes_planned == 0 && !held; }
+  size_t carried = 0;  // writes left for the next cycles (the drain time ran out)
+  // True when the cycle decided nothing to write and carries nothing: the link has settled.
+  bool settled() const { return status.ok() && writes_planned == 0 && carried == 0 && !held; }
 };
 
 class LinkRunner {

@@ -25,7 +25,8 @@ struct CreateAttempt {
   bool sent_unknown = false;               // out: this attempt sent a request with an unknown outcome
   // out: the twin was there already, made whole by an earlier attempt that never recorded it (a
   // kill, a lost answer, a lost state); what it holds now may be an analyst's since then, so it is
-  // returned as found, never rewritten, and the pair starts without bases.
+  // returned as found, never rewritten. Its bases are then what the creation wrote (Finished)
+  // and the Defender incident as that creation was first planned from.
   bool adopted = false;
 };
 // How long a twin from a request with an unknown outcome is searched for before another is sent.
@@ -39,6 +40,8 @@ class TwinCreator {
   // returns it as Sentinel shows it, its synced fields set from the plan. Idempotent.
   virtual Result<domain::SentinelIncident> Create(const reconcile::TwinCreate& create,
                                                   const domain::DefenderIncident& source, CreateAttempt& attempt) = 0;
+  // The twin as a finished creation leaves it (the base of a twin that is adopted).
+  virtual domain::SentinelIncident Finished(const reconcile::TwinCreate& create) const = 0;
 };
 
 std::unique_ptr<TwinCreator> MakeArmTwinCreator(api::SentinelClient& sentinel);

@@ -2,6 +2,7 @@
 // gives the same plan, and the plan of a state that has settled is empty.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "xdrsync/reconcile/plan.h"
@@ -25,6 +26,20 @@ std::vector<BaseUpdate> BasesAfterSentinelWrite(const SentinelWrite& w, const do
 // together, so a removal an analyst makes between the two writes still counts as a removal.
 std::vector<BaseUpdate> HeldBasesAfterDefenderWrite(const DefenderWrite& w, const domain::DefenderIncident& response);
 std::vector<BaseUpdate> HeldBasesAfterSentinelWrite(const SentinelWrite& w, const domain::SentinelIncident& response);
+// After a twin an earlier, unrecorded attempt made is adopted (`found`; `finished` is what a
+// creation writes). With `planned_from`, the Defender incident as that creation was first planned
+// from: Defender's bases are it, Sentinel's what the creation wrote, unstamped, so whatever either
+// side changed since counts as that side's change. Without it (the state was lost), only fields
+// on which the twin still holds what a creation writes get bases; the others start without
+// (agreement becomes the base, a disagreement is journaled).
+struct PlannedFrom {
+  domain::FieldValues values;
+  domain::VersionStamp stamp;
+};
+std::vector<BaseUpdate> BasesAfterAdoption(const domain::DefenderIncident& defender,
+                                           const std::optional<PlannedFrom>& planned_from,
+                                           const domain::SentinelIncident& found,
+                                           const domain::SentinelIncident& finished);
 // After a twin is created: every field's base on both sides (Defender as observed at planning).
 std::vector<BaseUpdate> BasesAfterCreate(const domain::DefenderIncident& defender,
                                          const domain::SentinelIncident& created);

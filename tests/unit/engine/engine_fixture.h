@@ -44,6 +44,7 @@ class EngineTest : public ::testing::Test {
     ctx.log = &log;
     ctx.metrics = &metrics;
     ctx.options.max_attempts = max_attempts;
+    ctx.options.drain_seconds = drain_seconds;
     runner = std::make_unique<LinkRunner>(ctx);
   }
 
@@ -77,6 +78,7 @@ class EngineTest : public ::testing::Test {
   Metrics metrics;
   std::filesystem::path dir;
   int max_attempts = 8;
+  int64_t drain_seconds = 0;
   std::unique_ptr<store::StateStore> store;
   std::unique_ptr<TwinCreator> creator;
   std::unique_ptr<LinkRunner> runner;

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <chrono>
+
 #include "engine_fixture.h"
 #include "xdrsync/core/uuid.h"
 
@@ -26,6 +29,45 @@ TEST_F(EngineTest, NewIncidentGetsATwinAndTheLinkSettles) {
   EXPECT_TRUE(Cycle().settled());
   EXPECT_EQ(sentinel.Calls("Put"), puts);
   EXPECT_EQ(defender.Calls("Patch"), patches);
+}
+
+TEST_F(EngineTest, AnAnalystChangeOvertakesABacklogOfAlertTables) {
+  defender.Add("1");
+  Settle();
+  // A cold start of 20 incidents on a slow comment API: the cycle runs out of drain time.
+  drain_seconds = 1;
+  Reopen();
+  sentinel.SlowDown("PutComment", std::chrono::milliseconds(150));
+  for (int i = 0; i < 20; ++i) {
+    const std::string id = std::to_string(100 + i);
+    defender.Add(id).alerts = std::vector<domain::DefenderAlert>{
+        {"a" + id, id, "alert of " + id, domain::ParseDSeverity("medium"), "new", "microsoftDefenderForEndpoint",
+         clock.Now(), ""}};
+  }
+  const CycleReport cold = Cycle();
+  ASSERT_TRUE(cold.status.ok()) << cold.status.ToString();
+  EXPECT_EQ(sentinel.size(), 21u) << "twins go before alert tables";
+  ASSERT_GT(cold.carried, 0u);
+  // An analyst closes incident 1 meanwhile: the next cycle writes that before the backlog.
+  defender.Edit("1", [](domain::DefenderIncident& d) {
+    d.status = domain::ParseDStatus("resolved");
+    d.classification = domain::ParseDClassification("falsePositive");
+  });
+  const CycleReport next = Cycle();
+  EXPECT_EQ(WireText(sentinel.Peek(TwinName("1")).status), "Closed");
+  EXPECT_GT(next.carried, 0u) << "the backlog was not what held the change back";
+  // The backlog drains, each table once, and the link settles with an empty outbox.
+  bool settled = false;
+  for (int i = 0; i < 30 && !settled; ++i) settled = Cycle().settled();
+  EXPECT_TRUE(settled);
+  for (int i = 0; i < 20; ++i) {
+    const auto twin = sentinel.Peek(TwinName(std::to_string(100 + i)));
+    EXPECT_EQ(std::count_if(twin.comments.begin(), twin.comments.end(),
+                            [](const domain::SentinelComment& c) { return c.message.find("Alerts of") != std::string::npos; }),
+              1)
+        << twin.name;
+  }
+  EXPECT_EQ(*store->OutboxDepth(std::string("contoso")), 0);
 }
 
 TEST_F(EngineTest, ChangesFlowBothWaysAndAreAudited) {
