@@ -26,7 +26,7 @@ Status GraphDefenderClient::CompleteAlerts(DefenderIncident& incident, bool may_
   if (incident.alerts && incident.alerts->size() < options_.expanded_alerts_cap) return Status::Ok();
 
   if (alerts_filter_supported_.load()) {
-    Result<std::vector<DefenderAlert>> paged = PageAlerts(incident.id);
+    Result<std::vector<DefenderAlert>> paged = PageAlerts("incidentId eq " + ODataString(incident.id), incident.id);
     if (paged.ok()) {
       incident.alerts = std::move(*paged);
       return Status::Ok();
@@ -49,9 +49,13 @@ Status GraphDefenderClient::CompleteAlerts(DefenderIncident& incident, bool may_
   return Status::Ok();
 }
 
-Result<std::vector<DefenderAlert>> GraphDefenderClient::PageAlerts(const std::string& incident_id) {
-  std::string url = security_url_ +
-                    "/alerts_v2?$filter=" + EncodeQueryValue("incidentId eq " + ODataString(incident_id)) +
+Result<std::vector<DefenderAlert>> GraphDefenderClient::AlertsCreatedSince(Timestamp since) {
+  return PageAlerts("createdDateTime ge " + since.ToString(), "");
+}
+
+Result<std::vector<DefenderAlert>> GraphDefenderClient::PageAlerts(const std::string& filter,
+                                                                   const std::string& incident_id) {
+  std::string url = security_url_ + "/alerts_v2?$filter=" + EncodeQueryValue(filter) +
                     "&$top=" + std::to_string(options_.alert_page_size);
   std::vector<DefenderAlert> alerts;
   std::set<std::string> alert_ids;
@@ -64,7 +68,7 @@ Result<std::vector<DefenderAlert>> GraphDefenderClient::PageAlerts(const std::st
     for (DefenderAlert& alert : page->items) {
       // A service that ignored the filter would hand us the tenant's alerts: keep only this
       // incident's, once each.
-      if (!alert.incident_id.empty() && alert.incident_id != incident_id) continue;
+      if (!incident_id.empty() && !alert.incident_id.empty() && alert.incident_id != incident_id) continue;
       if (alert_ids.insert(alert.id).second) alerts.push_back(std::move(alert));
     }
     if (!page->errors.empty()) {

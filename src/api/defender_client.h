@@ -26,6 +26,7 @@ class GraphDefenderClient final : public DefenderClient {
   Result<domain::DefenderIncident> Get(const std::string& id) override;
   Result<domain::DefenderIncident> Patch(const std::string& id, const domain::DefenderPatch& patch) override;
   Result<std::vector<domain::DefenderComment>> AddComment(const std::string& id, const std::string& text) override;
+  Result<std::vector<domain::DefenderAlert>> AlertsCreatedSince(Timestamp since) override;
   Result<CreatedAlert> CreateAlert(const CreateAlertInput& input) override;
   int64_t ClockOffset() const override { return caller_.ClockOffset(); }
 
@@ -47,7 +48,8 @@ class GraphDefenderClient final : public DefenderClient {
   // Makes incident.alerts complete: reads them when absent and pages them in from alerts_v2 when
   // the embedded list looks capped. `may_refetch`: a GET ...?$expand=alerts is still worth trying.
   Status CompleteAlerts(domain::DefenderIncident& incident, bool may_refetch);
-  Result<std::vector<domain::DefenderAlert>> PageAlerts(const std::string& incident_id);
+  // Every page of alerts_v2 under `filter`; with `only_incident`, that incident's alerts only.
+  Result<std::vector<domain::DefenderAlert>> PageAlerts(const std::string& filter, const std::string& only_incident);
 
   // defender_client.cc
   Result<domain::DefenderIncident> GetIncident(const std::string& id, bool expand);

@@ -235,6 +235,7 @@ Result<Config> ParseConfig(std::string_view json_text, std::string_view source_p
   int64_t attempts = c.max_attempts;
   root.Int("max_attempts", attempts, 1, 1000);
   c.max_attempts = static_cast<int>(attempts);
+  root.Int("create_recheck_seconds", c.create_recheck_seconds, 1, 600);
   {
     ObjectReader log(root.Take("log"), "log", problems);
     log.Enum(

@@ -289,6 +289,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
       ctx.options.sweep_overlap_seconds = config.sweep_overlap_seconds;
       ctx.options.max_attempts = config.max_attempts;
       ctx.options.drain_seconds = config.poll_interval_seconds;
+      ctx.options.create_recheck_seconds = config.create_recheck_seconds;
       p.runners.push_back(std::make_unique<engine::LinkRunner>(ctx));
     }
     rt->links_.push_back(info);

@@ -170,7 +170,9 @@ Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const dom
   // A create request whose answer was lost is remembered durably, so that neither the next cycle
   // nor a restarted process sends another before the first one's twin had time to show.
   const std::string unknown_key = "create_unknown:" + c.twin_id;
-  CreateAttempt attempt{now, std::nullopt, false};
+  CreateAttempt attempt;
+  attempt.now = now;
+  attempt.recheck_seconds = ctx.options.create_recheck_seconds;
   if (auto since = Timestamp::Parse(Meta(unknown_key)); since.ok()) attempt.unknown_since = *since;
   auto created = ctx.creator->Create(c, source, attempt);
   if (attempt.sent_unknown) (void)ctx.store->SetLinkMeta(Link(), unknown_key, now.ToString());

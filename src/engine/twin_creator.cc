@@ -1,5 +1,6 @@
 #include "xdrsync/engine/twin_creator.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "xdrsync/core/strings.h"
@@ -75,8 +76,12 @@ class DefenderAlertTwinCreator final : public TwinCreator {
     if (found->has_value()) return Finish(**found, create);
     if (!test_skip_search_ && attempt.unknown_since &&
         attempt.now < *attempt.unknown_since + kUnknownCreateGraceSeconds) {
-      return Status(Code::kUnavailable, "an earlier createAlert for twin " + create.twin_id +
-                                            " got no answer; waiting for its incident to show before sending another");
+      auto applied = EarlierAttemptApplied(marker, attempt);
+      if (!applied.ok()) return applied.status();
+      if (*applied) {
+        return Status(Code::kUnavailable, "an earlier createAlert for twin " + create.twin_id +
+                                              " got no answer; waiting for its incident to show before sending another");
+      }
     }
     api::CreateAlertInput in;
     in.title = create.incident.title + " " + marker;
@@ -106,6 +111,18 @@ class DefenderAlertTwinCreator final : public TwinCreator {
   }
 
  private:
+  // Was the earlier createAlert whose outcome is unknown applied? Its alert is made at once and
+  // carries the marker in its title; its incident shows later. Until `recheck_seconds` have passed
+  // the answer is "maybe" (true: wait); then no such alert means it was not applied.
+  Result<bool> EarlierAttemptApplied(const std::string& marker, const CreateAttempt& attempt) {
+    if (attempt.now < *attempt.unknown_since + attempt.recheck_seconds) return true;
+    // A margin for a service clock that runs behind ours.
+    auto alerts = home_.AlertsCreatedSince(*attempt.unknown_since - kUnknownCreateGraceSeconds);
+    if (!alerts.ok()) return alerts.status();
+    return std::any_of(alerts->begin(), alerts->end(),
+                       [&](const domain::DefenderAlert& a) { return a.title.find(marker) != std::string::npos; });
+  }
+
   Result<std::optional<domain::SentinelIncident>> FindByMarker(const std::string& marker) {
     auto recent = sentinel_.ListRecent(200);
     if (!recent.ok()) return recent.status();

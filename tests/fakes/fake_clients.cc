@@ -137,6 +137,19 @@ Result<std::vector<domain::DefenderComment>> FakeDefender::AddComment(const std:
   return it->second.comments;
 }
 
+Result<std::vector<domain::DefenderAlert>> FakeDefender::AlertsCreatedSince(Timestamp since) {
+  std::lock_guard lock(mu_);
+  if (Status s = Enter("AlertsCreatedSince"); !s.ok()) return s;
+  std::vector<domain::DefenderAlert> out;
+  for (const auto& [id, d] : incidents_) {
+    if (!d.alerts) continue;
+    for (const auto& a : *d.alerts) {
+      if (a.created >= since) out.push_back(a);
+    }
+  }
+  return out;
+}
+
 Result<api::CreatedAlert> FakeDefender::CreateAlert(const api::CreateAlertInput& input) {
   std::lock_guard lock(mu_);
   if (Status s = Enter("CreateAlert"); !s.ok()) return s;
@@ -149,6 +162,9 @@ Result<api::CreatedAlert> FakeDefender::CreateAlert(const api::CreateAlertInput&
   d.severity = {input.severity, std::string(domain::ToWire(input.severity))};
   clock_.Advance(1);
   d.created = d.last_update = clock_.Now();
+  d.alerts = std::vector<domain::DefenderAlert>{
+      {"da" + id, id, input.title, {input.severity, std::string(domain::ToWire(input.severity))}, "new",
+       "microsoftSentinel", d.created, ""}};
   incidents_[id] = d;
   return api::CreatedAlert{"da" + id, id};
 }

@@ -49,6 +49,7 @@ class FakeDefender final : public api::DefenderClient {
   Result<domain::DefenderIncident> Get(const std::string& id) override;
   Result<domain::DefenderIncident> Patch(const std::string& id, const domain::DefenderPatch& patch) override;
   Result<std::vector<domain::DefenderComment>> AddComment(const std::string& id, const std::string& text) override;
+  Result<std::vector<domain::DefenderAlert>> AlertsCreatedSince(Timestamp since) override;
   Result<api::CreatedAlert> CreateAlert(const api::CreateAlertInput& input) override;
   int64_t ClockOffset() const override { return 0; }
 

@@ -149,6 +149,26 @@ TEST_F(ExactlyOnceTest, ATwinFoundByItsMarkerKeepsWhatAnAnalystChangedOnIt) {
   EXPECT_TRUE(WritesSinceClear().empty());
 }
 
+TEST_F(ExactlyOnceTest, ACreateAlertThatWasNeverAppliedIsSentAgainOnceItsAlertIsSeenMissing) {
+  // A reset before the service applied it: the outcome is unknown, so the twin's incident is
+  // looked for; once `create_recheck_seconds` have passed without an alert carrying the marker,
+  // the request is known not to have been applied and is sent again (before: a 10-minute wait).
+  ASSERT_NO_FATAL_FAILURE(StartEmulator(
+      OnboardedScenario(kSoc, {"SecurityIncident.ReadWrite.All", "SecurityAlert.ReadWrite.All"})));
+  config_["sentinel_workspaces"][0] = Workspace("soc", kWorkspace, kSoc, "defender");
+  config_["create_recheck_seconds"] = 1;
+  emu_->AddFault({{"kind", "reset"}, {"method", "POST"}, {"path_glob", "/beta/security/alerts_v2/createAlert"},
+                  {"count", 1}});
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Never applied"}, {"severity", "high"}});
+  Xdrsync({"once"});
+  EXPECT_EQ(TwinsInSoc(id), 0u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  Once();
+  EXPECT_EQ(TwinsInSoc(id), 1u) << emu_->World()["tenants"][kSoc].dump(1);
+  EXPECT_EQ(emu_->ArmIncidents(kWorkspace).size(), 1u);
+  EXPECT_EQ(Posts("createAlert"), 2u) << "the second request is the first one applied";
+}
+
 TEST_F(ExactlyOnceTest, ASecondInstanceOnTheSameStateWaitsForTheFirst) {
   ASSERT_NO_FATAL_FAILURE(StartEmulator());
   const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Rollover"}, {"comments", {"D1: note"}}});

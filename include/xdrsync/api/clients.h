@@ -56,6 +56,8 @@ class DefenderClient {
   virtual Result<domain::DefenderIncident> Patch(const std::string& id, const domain::DefenderPatch& patch) = 0;
   // POST of one comment; returns the whole comment list as the service answered.
   virtual Result<std::vector<domain::DefenderComment>> AddComment(const std::string& id, const std::string& text) = 0;
+  // Alerts created at or after `since` (alerts_v2, every page, within the alert page bound).
+  virtual Result<std::vector<domain::DefenderAlert>> AlertsCreatedSince(Timestamp since) = 0;
   // Graph beta createAlert (defender-alert twins). Returns the new alert and incident ids.
   virtual Result<CreatedAlert> CreateAlert(const CreateAlertInput& input) = 0;
   // The service's clock minus ours, from the Date header of the last response (ticks).

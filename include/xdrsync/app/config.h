@@ -81,6 +81,8 @@ struct Config {
   int64_t initial_lookback_hours = 168;
   int64_t overlap_seconds = 120;
   int max_attempts = 8;  // per write, before it is quarantined
+  // After a createAlert with an unknown outcome: how long until its alert is looked for.
+  int64_t create_recheck_seconds = 60;
   LogConfig log;
   std::string listen = "127.0.0.1:9464";  // metrics and health; "" = off
   std::vector<DefenderTenant> defender_tenants;

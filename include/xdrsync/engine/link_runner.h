@@ -34,6 +34,7 @@ struct EngineOptions {
   // urgent kind: field changes first, creations next, copied comments, cosmetic comments last. So
   // an analyst's change overtakes a backlog of alert tables and deep links.
   int64_t drain_seconds = 0;
+  int64_t create_recheck_seconds = kUnknownCreateRecheckSeconds;  // see CreateAttempt::recheck_seconds
 };
 
 struct LinkContext {

@@ -19,9 +19,14 @@ namespace xdrsync::engine {
 // What the engine remembers between attempts at one creation. A create request that makes a new
 // object each time (Graph createAlert) and whose outcome was unknown (sent, no answer) must not be
 // sent again until the twin it may have made had time to show: until then attempts only search.
+inline constexpr int64_t kUnknownCreateRecheckSeconds = 60;
+
 struct CreateAttempt {
   Timestamp now;
   std::optional<Timestamp> unknown_since;  // in: an earlier request's outcome is unknown since then
+  // in: how long after an unknown outcome the alerts are looked at for it (Graph makes the alert at
+  // once and its incident later): none with our marker means the request was not applied.
+  int64_t recheck_seconds = kUnknownCreateRecheckSeconds;
   bool sent_unknown = false;               // out: this attempt sent a request with an unknown outcome
   // out: the twin was there already, made whole by an earlier attempt that never recorded it (a
   // kill, a lost answer, a lost state); what it holds now may be an analyst's since then, so it is
@@ -29,7 +34,8 @@ struct CreateAttempt {
   // and the Defender incident as that creation was first planned from.
   bool adopted = false;
 };
-// How long a twin from a request with an unknown outcome is searched for before another is sent.
+// How long a twin from a request with an unknown outcome is searched for before another is sent,
+// when its alert shows that it was applied.
 inline constexpr int64_t kUnknownCreateGraceSeconds = 600;
 
 class TwinCreator {
