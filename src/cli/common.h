@@ -54,4 +54,7 @@ std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std
 // keep_waiting for commands that leave SIGTERM at its default: sleeps 500 ms, returns true.
 bool WaitABit();
 
+// A plan as JSON lines on stdout, each with "link" and "op" (`plan`, `resync --dry-run`, `remap`).
+void PrintPlan(const std::string& link, const reconcile::Plan& plan);
+
 }  // namespace xdrsync::cli

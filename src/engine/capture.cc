@@ -57,6 +57,7 @@ store::QuarantineChange Bad(const std::string& link, Side side, const api::ItemE
 
 Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap,
                                         CycleReport& report) {
+  if (!options.resync.empty()) return CaptureForResync(options.resync, now, cap);
   const int64_t lookback = ctx.options.initial_lookback_hours * 3600;
   auto pairs = ctx.store->Pairs(Link());
   if (!pairs.ok()) return pairs.status();

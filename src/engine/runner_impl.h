@@ -32,6 +32,9 @@ struct Capture {
   std::vector<store::QuarantineChange> quarantine;
   std::vector<store::OutboxEntry> outbox_rows;  // this link's rows left by earlier cycles
   std::set<int64_t> due_rows;
+  // `xdrsync resync`: the Defender id re-planned from scratch and its pair as it was stored.
+  std::string resync_id;
+  std::optional<store::Pair> resync_old;
 };
 
 struct LinkRunner::Impl {
@@ -42,6 +45,10 @@ struct LinkRunner::Impl {
   Status ReadPairSides(Capture& cap, Timestamp now);
   Status FollowRedirects(Capture& cap);
   void NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap);
+
+  // resync.cc
+  Status CaptureForResync(const std::string& id, Timestamp now, Capture& cap);
+  void RecordResync(const Capture& cap, Timestamp now, store::Decision& decision) const;
 
   // execute.cc
   void Execute(const reconcile::Plan& plan, const Capture& cap, std::vector<PendingWrite>& writes, Timestamp now,

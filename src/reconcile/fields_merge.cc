@@ -65,7 +65,10 @@ void Planner::MergeField(Field f, const PairState& pair, const DefenderIncident&
   }
   const bool changed_d = Allows(dir, Side::kDefender) && Changed(Side::kDefender, f, bd, DStamp(d), dv[f]);
   const bool changed_s = Allows(dir, Side::kSentinel) && Changed(Side::kSentinel, f, bs, SStamp(s), sv[f]);
-  if (!changed_d && !changed_s) return;
+  if (!changed_d && !changed_s) {
+    ConsiderRemap(f, pair, d, dv, sv, w);
+    return;
+  }
   if (changed_d && !changed_s) {
     PropagateToSentinel(f, key, d, dv, sv, "defender changed", w);
     return;

@@ -69,8 +69,11 @@ Status SqliteStateStore::RecordDecision(const Decision& d) {
   std::lock_guard lock(mu_);
   constexpr const char* op = "RecordDecision";
   return InTransaction(op, [&]() -> Status {
-    // Pairs first: every other row of the decision may refer to one of them.
-    Status s = ForEach(db_, op, d.pairs, PutPair);
+    Status s = ForEach(db_, op, d.forget, [&](Db& db, std::string_view o, const PairKey& key) {
+      return ForgetRows(db, o, {key.link, key.defender_id}, false, d.forget_time).status();
+    });
+    // Pairs next: every other row of the decision may refer to one of them.
+    if (s.ok()) s = ForEach(db_, op, d.pairs, PutPair);
     if (s.ok()) s = ForEach(db_, op, d.bases, PutBase);
     if (s.ok()) s = ForEach(db_, op, d.observed, PutObserved);
     if (s.ok()) s = ForEach(db_, op, d.outbox, AddOutbox);

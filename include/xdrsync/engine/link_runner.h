@@ -50,6 +50,12 @@ struct CycleOptions {
   // `xdrsync rebuild-state`: adopt pairs (deterministic twin ids, provider ids) and take what both
   // sides agree on as the base; journal what they disagree on; write nothing to either API.
   bool rebuild = false;
+  // `xdrsync remap`: write the twin fields a changed mapping no longer agrees with (Plan::remaps).
+  bool remap = false;
+  // `xdrsync resync`: read only this Defender incident and its twin, and re-plan the pair from
+  // scratch as a sweep would for an unknown pair: its state (a `deleted-in-sentinel` tombstone
+  // too) is dropped in the cycle's decision. Fails, changing nothing, if Defender cannot show it.
+  std::string resync;
 };
 
 struct CycleReport {

@@ -26,6 +26,7 @@ class World {
   std::vector<Plan> plans;
   int sentinel_conflicts = 0;   // 409s
   int defender_replans = 0;     // PATCHes skipped because Defender moved since the read
+  bool remap = false;           // plan as `xdrsync remap` does (Input::remap)
 
   // Moves the clock by `seconds` and returns the new time (every change is stamped by it).
   Timestamp Tick(int64_t seconds = 1);

@@ -1,0 +1,39 @@
+// Remaps (spec §4): a changed owner map, domain rule, title prefix or unknown-severity setting
+// changes nothing by itself. A twin field whose two sides no longer agree under the current mapping,
+// though neither side moved from its base, is listed; in remap mode it is written to the twin like a
+// Defender change, for at most `max_writes_per_cycle` pairs per plan (the rest wait for the next).
+#include "planner.h"
+
+namespace xdrsync::reconcile {
+
+namespace {
+
+// The fields whose Sentinel value depends on mapping settings rather than on the value alone.
+bool MappingDependent(Field f) { return f == Field::kOwner || f == Field::kTitle || f == Field::kSeverity; }
+
+}  // namespace
+
+void Planner::ConsiderRemap(Field f, const PairState& pair, const domain::DefenderIncident& d,
+                            const domain::FieldValues& dv, const domain::FieldValues& sv, PendingWrites& w) {
+  if (!MappingDependent(f) || !Allows(policy_.direction(f), Side::kDefender)) return;
+  const auto& bd = pair.defender[f];
+  const auto& bs = pair.sentinel[f];
+  // Both sides still hold what was last synced: a disagreement now can only come from the mapping.
+  if (!bd || !bs || !domain::SameValue(Side::kDefender, f, dv[f], bd->value) ||
+      !domain::SameValue(Side::kSentinel, f, sv[f], bs->value)) {
+    return;
+  }
+  // Only the Defender -> Sentinel translation counts: read backwards, a domain rule or a prefix
+  // would let the old twin value pass for the Defender one (Agree is deliberately that wide).
+  const auto mapped = domain::MapToSentinel(f, dv[f], policy_.mapping);
+  if (!mapped || domain::SameValue(Side::kSentinel, f, mapped->value, sv[f])) return;
+  Remap r{pair.defender_id, pair.sentinel_id, f, sv[f], mapped->value, false};
+  const bool room = remapped_pairs_.count(pair.defender_id) > 0 || remapped_pairs_.size() < policy_.max_writes_per_cycle;
+  if (in_.remap && room) {
+    r.planned = PropagateToSentinel(f, pair.defender_id, d, dv, sv, "remap: the link's mapping changed", w);
+    if (r.planned) remapped_pairs_.insert(pair.defender_id);
+  }
+  plan_.remaps.push_back(std::move(r));
+}
+
+}  // namespace xdrsync::reconcile
