@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validates every file under deploy/ offline: the ARM JSON parses and declares the same resources
 # (type@apiVersion) as main.bicep (no Bicep compiler can be fetched here), with the settings the
-# docs promise; the Kubernetes manifests parse and carry their required fields.
+# docs promise; the Kubernetes manifests parse and carry their required fields; the Prometheus rules
+# pass `promtool check rules` and their unit tests (`promtool test rules`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -91,4 +92,22 @@ if failures:
     sys.exit(1)
 print(f"check-deploy: Azure: {len(arm_types)} resources agree between Bicep and ARM JSON; Kubernetes: {sorted(kinds)}")
 PY
+# promtool: Debian ships it only inside the prometheus package (a server with a web UI and ~20
+# dependencies). Its .deb is downloaded once and only promtool, a static binary, is unpacked and run.
+promtool_bin() {
+  local cache=/var/cache/xdrsync-ci/prometheus
+  if [ ! -x "$cache/usr/bin/promtool" ]; then
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -q prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get download -q prometheus; })
+    mkdir -p "$cache"
+    dpkg-deb -x "$tmp"/prometheus_*.deb "$cache"
+    rm -rf "$tmp"
+  fi
+  echo "$cache/usr/bin/promtool"
+}
+promtool=$(promtool_bin)
+"$promtool" check rules deploy/prometheus/xdrsync-rules.yml
+"$promtool" test rules deploy/prometheus/xdrsync-rules.test.yml
+
 printf 'check-deploy: ok (%ds)\n' $((SECONDS - start))
