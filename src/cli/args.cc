@@ -19,7 +19,7 @@ struct CommandSpec {
 const std::vector<CommandSpec>& Specs() {
   static const std::vector<CommandSpec> kSpecs = {
       {"check-config", 0, 0, {}, ""},
-      {"run", 0, 0, {}, ""},
+      {"run", 0, 0, {"--shard"}, ""},
       {"once", 0, 0, {}, ""},
       {"plan", 0, 0, {}, ""},
       {"status", 0, 0, {}, ""},

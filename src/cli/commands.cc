@@ -13,7 +13,7 @@ using nlohmann::json;
 
 std::string Usage() {
   return "usage: xdrsync [--config FILE] <command>\n"
-         "  run                  the daemon: sync every link until SIGTERM\n"
+         "  run [--shard ORDINAL/COUNT]   the daemon: sync every link (or this shard's) until SIGTERM\n"
          "  once                 sync every link until it has settled, then exit (0 ok, 1 a link failed)\n"
          "  plan                 read both sides and print every write it would make (JSON lines); writes nothing\n"
          "  status               links, watermarks, lag, pairs, outbox, conflicts, quarantine\n"
