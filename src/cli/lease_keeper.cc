@@ -72,71 +72,101 @@ bool LeaseKeeper::Hold(const std::string& link, bool* taken_over) {
   return HoldLocked(link, leases_[link], taken_over);
 }
 
+namespace {
+
+// What to write after reading the lease: the object to POST (new) or PUT, or why not.
+struct Proposal {
+  json lease;
+  bool create = false;
+  bool other_alive = false;  // another holder's lease that has not expired
+  std::string holder;        // the holder it had
+  std::string error;
+};
+
+// `observed_*`: the other holder's record as this process last saw it change (client-go's rule).
+Proposal Propose(const http::Response& got, const std::string& name, const LeaseSettings& settings,
+                 const std::string& stamp, std::chrono::steady_clock::time_point now, std::string& observed_version,
+                 std::chrono::steady_clock::time_point& observed_at) {
+  Proposal p;
+  if (got.status == 404) {
+    p.create = true;
+    p.lease = {{"apiVersion", "coordination.k8s.io/v1"},
+               {"kind", "Lease"},
+               {"metadata", {{"name", name}, {"namespace", settings.lease_namespace}, {"labels", {{"app", "xdrsync"}}}}},
+               {"spec", {{"acquireTime", stamp}, {"leaseTransitions", 0}}}};
+  } else if (got.status != 200) {
+    p.error = "GET lease " + name + ": HTTP " + std::to_string(got.status);
+    return p;
+  } else {
+    p.lease = json::parse(got.body, nullptr, false);
+    if (!p.lease.is_object() || !p.lease.contains("metadata")) {
+      p.error = "the lease " + name + " is not a Lease object";
+      return p;
+    }
+    const json spec = p.lease.value("spec", json::object());
+    p.holder = spec.value("holderIdentity", "");
+    const std::string version = p.lease["metadata"].value("resourceVersion", "");
+    if (version != observed_version) {
+      observed_version = version;
+      observed_at = now;
+    }
+    const bool mine = p.holder == settings.identity;
+    const auto their_duration = std::chrono::seconds(spec.value("leaseDurationSeconds", int64_t{0}));
+    p.other_alive = !mine && !p.holder.empty() && now - observed_at <= their_duration;
+    if (!mine) {
+      p.lease["spec"]["acquireTime"] = stamp;
+      p.lease["spec"]["leaseTransitions"] = spec.value("leaseTransitions", int64_t{0}) + 1;
+    }
+  }
+  p.lease["spec"]["holderIdentity"] = settings.identity;
+  p.lease["spec"]["leaseDurationSeconds"] = settings.duration_seconds;
+  p.lease["spec"]["renewTime"] = stamp;
+  return p;
+}
+
+}  // namespace
+
 bool LeaseKeeper::HoldLocked(const std::string& link, State& st, bool* taken_over) {
   const auto now = steady_now_();
   const auto duration = std::chrono::seconds(settings_.duration_seconds);
   if (st.held && now - st.renewed < duration / 3) return true;
   const std::string name = LeaseName(link);
   const bool renew_deadline_ok = st.held && now - st.renewed < duration * 2 / 3;
+  auto lost = [&](const std::string& why) {
+    if (st.held) log_.Error("lease.lost", {{"link", link}, {"lease", name}, {"error", why}});
+    st.held = false;
+    return false;
+  };
   auto fail = [&](const std::string& why) {
     log_.Warn("lease.error", {{"link", link}, {"lease", name}, {"error", why}});
-    if (st.held && !renew_deadline_ok) log_.Error("lease.lost", {{"link", link}, {"lease", name}, {"error", why}});
-    st.held = renew_deadline_ok;  // still ours until the renew deadline; after it, not any more
-    return st.held;
+    // Still ours until the renew deadline; after it, not any more.
+    return renew_deadline_ok ? true : lost(why);
   };
   auto got = Call("GET", CollectionUrl() + "/" + name, "");
   if (!got.ok()) return fail(got.status().ToString());
-  const std::string stamp = MicroTime(clock_.Now());
-  json lease;
-  std::string holder;
-  if (got->status == 404) {
-    lease = {{"apiVersion", "coordination.k8s.io/v1"},
-             {"kind", "Lease"},
-             {"metadata", {{"name", name}, {"namespace", settings_.lease_namespace}, {"labels", {{"app", "xdrsync"}}}}},
-             {"spec", {{"acquireTime", stamp}, {"leaseTransitions", 0}}}};
-  } else if (got->status == 200) {
-    lease = json::parse(got->body, nullptr, false);
-    if (!lease.is_object() || !lease.contains("metadata")) return fail("the lease " + name + " is not a Lease object");
-    const json& spec = lease.value("spec", json::object());
-    holder = spec.value("holderIdentity", "");
-    const std::string version = lease["metadata"].value("resourceVersion", "");
-    if (version != st.observed_version) {
-      st.observed_version = version;
-      st.observed_at = now;
-    }
-    const auto their_duration = std::chrono::seconds(spec.value("leaseDurationSeconds", int64_t{0}));
-    const bool mine = holder == settings_.identity;
-    if (!mine && !holder.empty() && now - st.observed_at <= their_duration) {
-      if (st.held) log_.Error("lease.lost", {{"link", link}, {"lease", name}, {"holder", holder}});
-      st.held = false;
-      return false;  // someone else's and alive: wait until it is released or expires
-    }
-    if (!mine) {
-      lease["spec"]["acquireTime"] = stamp;
-      lease["spec"]["leaseTransitions"] = spec.value("leaseTransitions", int64_t{0}) + 1;
-    }
-  } else {
-    return fail("GET lease " + name + ": HTTP " + std::to_string(got->status));
+  Proposal p;
+  try {  // nlohmann throws on a field of an unexpected type
+    p = Propose(*got, name, settings_, MicroTime(clock_.Now()), now, st.observed_version, st.observed_at);
+  } catch (const json::exception&) {
+    return fail("the lease " + name + " is not a valid Lease object");
   }
-  lease["spec"]["holderIdentity"] = settings_.identity;
-  lease["spec"]["leaseDurationSeconds"] = settings_.duration_seconds;
-  lease["spec"]["renewTime"] = stamp;
-  const bool create = got->status == 404;
-  auto put = create ? Call("POST", CollectionUrl(), lease.dump()) : Call("PUT", CollectionUrl() + "/" + name, lease.dump());
+  if (!p.error.empty()) return fail(p.error);
+  // Someone else's and alive: wait until it is released or expires.
+  if (p.other_alive) return lost("held by " + p.holder);
+  auto put = p.create ? Call("POST", CollectionUrl(), p.lease.dump())
+                      : Call("PUT", CollectionUrl() + "/" + name, p.lease.dump());
   if (!put.ok()) return fail(put.status().ToString());
-  if (put->status == 409) {
-    if (st.held) log_.Error("lease.lost", {{"link", link}, {"lease", name}, {"error", "409 Conflict"}});
-    st.held = false;
-    return false;  // another process wrote it first: the API server decided
-  }
-  if (put->status != 200 && put->status != 201) return fail((create ? "POST" : "PUT") + std::string(" lease ") + name +
-                                                           ": HTTP " + std::to_string(put->status));
+  if (put->status == 409) return lost("409 Conflict: another process wrote it first");
+  if (put->status != 200 && put->status != 201) return fail("write lease " + name + ": HTTP " + std::to_string(put->status));
   const json written = json::parse(put->body, nullptr, false);
-  st.resource_version = written.is_object() ? written["metadata"].value("resourceVersion", "") : "";
+  const json::json_pointer version_at("/metadata/resourceVersion");
+  st.resource_version = written.is_object() && written.contains(version_at) && written.at(version_at).is_string()
+                            ? written.at(version_at).get<std::string>()
+                            : "";
   st.observed_version = st.resource_version;
   if (!st.held) {
-    *taken_over = !holder.empty() && holder != settings_.identity;
-    log_.Info("lease.acquired", {{"link", link}, {"lease", name}, {"from", holder}});
+    *taken_over = !p.holder.empty() && p.holder != settings_.identity;
+    log_.Info("lease.acquired", {{"link", link}, {"lease", name}, {"from", p.holder}});
   }
   st.held = true;
   st.renewed = now;
@@ -161,7 +191,8 @@ void LeaseKeeper::ReleaseAll() {
     const std::string name = LeaseName(link);
     auto got = Call("GET", CollectionUrl() + "/" + name, "");
     json lease = got.ok() && got->status == 200 ? json::parse(got->body, nullptr, false) : json();
-    if (!lease.is_object() || lease["spec"].value("holderIdentity", "") != settings_.identity) continue;
+    const json::json_pointer holder_at("/spec/holderIdentity");
+    if (!lease.is_object() || !lease.contains(holder_at) || lease.at(holder_at) != settings_.identity) continue;
     lease["spec"]["leaseDurationSeconds"] = 1;
     lease["spec"]["renewTime"] = MicroTime(clock_.Now());
     auto put = Call("PUT", CollectionUrl() + "/" + name, lease.dump());
