@@ -62,6 +62,10 @@ class Planner {
   // remap.cc: a twin field a changed mapping no longer agrees with (Plan::remaps).
   void ConsiderRemap(Field f, const PairState& pair, const domain::DefenderIncident& d,
                      const domain::FieldValues& dv, const domain::FieldValues& sv, PendingWrites& w);
+  // Writes `value` into the pending Sentinel write of the pair; the Defender base moves on confirm.
+  void SetOnSentinel(Field f, const std::string& pair_key, const domain::DefenderIncident& d,
+                     const domain::FieldValues& dv, const domain::FieldValues& sv, const std::string& value,
+                     const std::string& cause, PendingWrites& w);
   Side NewestSide(const domain::DefenderIncident& d, const domain::SentinelIncident& s, const PairState& pair) const;
 
   // comments_plan.cc: comment copies, caps, the alert digest, deep links.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "world.h"
+#include "xdrsync/domain/comments.h"
 
 namespace xdrsync::reconcile::testing {
 namespace {
@@ -72,6 +73,22 @@ TEST(RemapTest, AnAnalystsChangeIsSyncedNotRemapped) {
   Plan p = w.Cycle();
   EXPECT_TRUE(p.remaps.empty());
   EXPECT_EQ(w.defender.at("1").assigned_to, "carol@contoso.com") << "the analyst's change travels as usual";
+}
+
+TEST(RemapTest, ATwinTitleKeepsItsMarker) {
+  World w = Synced(1);
+  const std::string marker = domain::Marker("ac9a5780-98b5-5ec6-9873-32585d2eabab");
+  // A defender-alert twin: its title ends in its marker, and that is what was synced.
+  w.Twin("1").title = "Incident 1 " + marker;
+  w.pairs.at("1").sentinel[Field::kTitle]->value = "Incident 1 " + marker;
+  w.policy.mapping.title_prefix = "";
+  EXPECT_TRUE(w.Cycle().remaps.empty()) << "the marker alone is no remap";
+  w.policy.mapping.title_prefix = "[contoso] ";
+  w.remap = true;
+  Plan p = w.Cycle();
+  ASSERT_EQ(p.remaps.size(), 1u);
+  EXPECT_EQ(w.Twin("1").title, "[contoso] Incident 1 " + marker);
+  EXPECT_TRUE(w.Cycle().remaps.empty());
 }
 
 }  // namespace
