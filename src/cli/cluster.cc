@@ -51,6 +51,7 @@ Result<std::optional<Shard>> SelectShard(const Args& args, app::Config& config) 
   auto shard = ParseShard(flag ? *flag : config.shard);
   if (!shard.ok()) return InvalidArgument((flag ? "--shard: " : "configuration shard: ") + shard.status().message());
   std::erase_if(config.links, [&](const app::LinkConfig& l) { return !shard->Serves(l.name); });
+  config.shard.clear();  // applied: StartProcess must not apply the configuration's over the flag's
   return std::optional<Shard>(*shard);
 }
 

@@ -59,7 +59,7 @@ LinkCommand StartForLink(const Args& args) {
   if (!c.process) return c;
   c.runner = c.process->runtime->runner(args.rest[0]);
   if (c.runner == nullptr) {
-    std::fprintf(stderr, "xdrsync: no running link named '%s' (it must be configured, not paused or refused)\n",
+    std::fprintf(stderr, "xdrsync: no running link named '%s' (it must be configured, in this process's shard, not paused or refused)\n",
                  Printable(args.rest[0]).c_str());
     c.code = kExitUsage;
   }

@@ -105,6 +105,18 @@ TEST_F(ShardingTest, EachShardServesExactlyItsLinks) {
   zero->Signal(SIGTERM);
   ASSERT_EQ(zero->Wait(std::chrono::seconds(15)).exit_code, 0);
 
+  // The configuration's shard binds every command: `once` syncs only its links, and a repair of
+  // another shard's link is refused.
+  config_["shard"] = "2/4";
+  const std::string c = emu_->CreateIncident(kContoso, {{"displayName", "Not this shard"}});
+  const std::string f = emu_->CreateIncident(kFabrikam, {{"displayName", "This shard"}});
+  Once();
+  EXPECT_TRUE(Twin(f, kFabrikam).is_object());
+  EXPECT_FALSE(Twin(c).is_object());
+  const ProcessResult other = Xdrsync({"resync", "contoso-to-soc", c});
+  EXPECT_EQ(other.exit_code, 64) << other.err;
+  EXPECT_NE(other.err.find("shard"), std::string::npos) << other.err;
+
   config_["shard"] = "9/4";
   const ProcessResult conf = Xdrsync({"check-config"});
   EXPECT_EQ(conf.exit_code, 78);
