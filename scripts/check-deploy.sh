@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Validates every file under deploy/ offline: the ARM JSON parses and declares the same resources
 # (type@apiVersion) as main.bicep (no Bicep compiler can be fetched here), with the settings the
-# docs promise; the Kubernetes manifests parse and carry their required fields.
+# docs promise; the Kubernetes manifests parse, carry their required fields and the sharding wiring,
+# and validate against the Kubernetes API schemas (kubernetes-models, pinned in
+# deploy/kubernetes/schema-check/package-lock.json); the Prometheus rules pass `promtool check rules`
+# and their unit tests (`promtool test rules`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -54,6 +57,8 @@ required = {
                     "spec.volumeClaimTemplates"],
     "PodDisruptionBudget": ["spec.selector.matchLabels"],
     "ConfigMap": [],
+    "Role": ["rules"],
+    "RoleBinding": ["roleRef", "subjects"],
 }
 def get(doc, dotted):
     for part in dotted.split("."):
@@ -82,8 +87,18 @@ for path in sorted(pathlib.Path("deploy/kubernetes").glob("*.yaml")):
             check(get(c, "readinessProbe.httpGet.path") == "/readyz", f"{where}: readiness on /readyz")
             check(any(m["mountPath"] == "/var/lib/xdrsync" for m in c.get("volumeMounts", [])), f"{where}: state mount")
             check(labels.get("azure.workload.identity/use") == "true", f"{where}: workload identity label")
-            check(get(doc, "spec.replicas") == 1, f"{where}: one replica until sharding exists")
-check({"StatefulSet", "PodDisruptionBudget", "ServiceAccount"} <= kinds, f"Kubernetes kinds present: {kinds}")
+            env = {e["name"]: e.get("value") for e in c.get("env", [])}
+            check(str(get(doc, "spec.replicas")) == env.get("XDRSYNC_SHARDS"),
+                  f"{where}: XDRSYNC_SHARDS {env.get('XDRSYNC_SHARDS')} must equal replicas {get(doc, 'spec.replicas')}")
+            check(c.get("args", [])[-2:] == ["--shard", "$(POD_NAME)/$(XDRSYNC_SHARDS)"] and "POD_NAME" in env,
+                  f"{where}: run --shard $(POD_NAME)/$(XDRSYNC_SHARDS)")
+            check(get(doc, "spec.template.spec.automountServiceAccountToken") is True, f"{where}: token for leases")
+        if doc.get("kind") == "Role":
+            rules = [r for r in doc.get("rules", []) if "coordination.k8s.io" in r.get("apiGroups", [])]
+            check(rules and "leases" in rules[0].get("resources", []) and
+                  {"get", "create", "update"} <= set(rules[0].get("verbs", [])), f"{where}: leases get/create/update")
+check({"StatefulSet", "PodDisruptionBudget", "ServiceAccount", "Role", "RoleBinding"} <= kinds,
+      f"Kubernetes kinds present: {kinds}")
 
 if failures:
     for f in failures:
@@ -91,4 +106,43 @@ if failures:
     sys.exit(1)
 print(f"check-deploy: Azure: {len(arm_types)} resources agree between Bicep and ARM JSON; Kubernetes: {sorted(kinds)}")
 PY
+# Kubernetes API schemas: the validators kubernetes-models ships (the Kubernetes OpenAPI schemas
+# compiled by ajv), installed once per lockfile into a cache; `npm ci` checks every integrity hash.
+if ! command -v npm >/dev/null 2>&1; then
+  XDRSYNC_PACKAGES=(nodejs npm)
+  xdrsync_install_deps
+fi
+k8s_cache=/var/cache/xdrsync-ci/k8s-schema-check
+lock_sum=$(sha256sum deploy/kubernetes/schema-check/package-lock.json | cut -c1-16)
+if [ ! -f "$k8s_cache/$lock_sum" ]; then
+  rm -rf "$k8s_cache" && mkdir -p "$k8s_cache"
+  cp deploy/kubernetes/schema-check/package.json deploy/kubernetes/schema-check/package-lock.json "$k8s_cache/"
+  (cd "$k8s_cache" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  touch "$k8s_cache/$lock_sum"
+fi
+cp deploy/kubernetes/schema-check/validate.mjs "$k8s_cache/"
+python3 -c '
+import json, pathlib, yaml
+docs = [{"file": str(p), "doc": d} for p in sorted(pathlib.Path("deploy/kubernetes").glob("*.yaml"))
+        for d in yaml.safe_load_all(p.read_text()) if d]
+print(json.dumps(docs))' | node "$k8s_cache/validate.mjs"
+
+# promtool: Debian ships it only inside the prometheus package (a server with a web UI and ~20
+# dependencies). Its .deb is downloaded once and only promtool, a static binary, is unpacked and run.
+promtool_bin() {
+  local cache=/var/cache/xdrsync-ci/prometheus
+  if [ ! -x "$cache/usr/bin/promtool" ]; then
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -q prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get download -q prometheus; })
+    mkdir -p "$cache"
+    dpkg-deb -x "$tmp"/prometheus_*.deb "$cache"
+    rm -rf "$tmp"
+  fi
+  echo "$cache/usr/bin/promtool"
+}
+promtool=$(promtool_bin)
+"$promtool" check rules deploy/prometheus/xdrsync-rules.yml
+"$promtool" test rules deploy/prometheus/xdrsync-rules.test.yml
+
 printf 'check-deploy: ok (%ds)\n' $((SECONDS - start))

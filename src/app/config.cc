@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config_parts.h"
+#include "xdrsync/core/shard.h"
 #include "xdrsync/core/strings.h"
 
 namespace xdrsync::app {
@@ -159,6 +160,22 @@ void CheckLinks(Config& c, Problems& problems) {
   }
 }
 
+void ReadLeases(ObjectReader& root, LeaseConfig& out, Problems& problems) {
+  ObjectReader leases(root.Take("leases"), "leases", problems);
+  if (!leases.present()) return;
+  out.enabled = true;
+  leases.String("api_url", out.api_url);
+  if (!out.api_url.empty()) {
+    if (std::string why = detail::UrlProblem(out.api_url); !why.empty()) problems.Add("leases.api_url", why);
+  }
+  leases.String("namespace", out.lease_namespace);
+  leases.String("identity", out.identity);
+  leases.Int("duration_seconds", out.duration_seconds, 5, 300);
+  leases.NonEmptyString("token_file", out.token_file);
+  leases.String("ca_file", out.ca_file);
+  leases.Finish();
+}
+
 }  // namespace
 
 const DefenderTenant* Config::FindTenant(const std::string& name) const {
@@ -251,6 +268,11 @@ Result<Config> ParseConfig(std::string_view json_text, std::string_view source_p
   if (!c.listen.empty()) {
     if (auto a = ParseListenAddress(c.listen); !a.ok()) problems.Add("listen", a.status().message());
   }
+  root.String("shard", c.shard);
+  if (!c.shard.empty()) {
+    if (auto sh = ParseShard(c.shard); !sh.ok()) problems.Add("shard", sh.status().message());
+  }
+  ReadLeases(root, c.leases, problems);
   ReadArray(root, "defender_tenants", c.defender_tenants, &detail::ReadTenant);
   ReadArray(root, "sentinel_workspaces", c.sentinel_workspaces, &detail::ReadWorkspace);
   ReadArray(root, "links", c.links, &detail::ReadLink);

@@ -19,7 +19,7 @@ struct CommandSpec {
 const std::vector<CommandSpec>& Specs() {
   static const std::vector<CommandSpec> kSpecs = {
       {"check-config", 0, 0, {}, ""},
-      {"run", 0, 0, {}, ""},
+      {"run", 0, 0, {"--shard"}, ""},
       {"once", 0, 0, {}, ""},
       {"plan", 0, 0, {}, ""},
       {"status", 0, 0, {}, ""},
@@ -28,6 +28,9 @@ const std::vector<CommandSpec>& Specs() {
       {"approve", 1, 1, {}, "LINK"},
       {"demo", 0, 0, {}, ""},
       {"healthcheck", 0, 0, {}, ""},
+      {"forget", 1, 2, {}, "LINK [DEFENDER_ID]"},
+      {"resync", 2, 2, {}, "LINK DEFENDER_ID"},
+      {"remap", 1, 1, {}, "LINK"},
   };
   return kSpecs;
 }
@@ -42,6 +45,16 @@ const CommandSpec* FindSpec(const std::string& name) {
 bool Takes(const CommandSpec& spec, const std::string& option) {
   for (const auto& o : spec.options) {
     if (o == option) return true;
+  }
+  return false;
+}
+
+// Options that take no value, by command.
+bool TakesFlag(const CommandSpec& spec, const std::string& flag) {
+  static const std::vector<std::pair<std::string, std::string>> kFlags = {
+      {"forget", "--dry-run"}, {"resync", "--dry-run"}, {"remap", "--dry-run"}};
+  for (const auto& [command, f] : kFlags) {
+    if (command == spec.name && f == flag) return true;
   }
   return false;
 }
@@ -89,6 +102,11 @@ Result<Args> ParseArgs(int argc, const char* const* argv) {
       name = a.substr(0, a.find('='));
       value = a.substr(a.find('=') + 1);
       inline_value = true;
+    }
+    if (spec != nullptr && TakesFlag(*spec, name)) {
+      if (inline_value) return UsageError(name + " takes no value");
+      args.flags.insert(name);
+      continue;
     }
     const bool is_config = name == "--config" || name == "-c";
     if (is_config || (spec != nullptr && Takes(*spec, name))) {

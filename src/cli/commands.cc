@@ -13,7 +13,7 @@ using nlohmann::json;
 
 std::string Usage() {
   return "usage: xdrsync [--config FILE] <command>\n"
-         "  run                  the daemon: sync every link until SIGTERM\n"
+         "  run [--shard ORDINAL/COUNT]   the daemon: sync every link (or this shard's) until SIGTERM\n"
          "  once                 sync every link until it has settled, then exit (0 ok, 1 a link failed)\n"
          "  plan                 read both sides and print every write it would make (JSON lines); writes nothing\n"
          "  status               links, watermarks, lag, pairs, outbox, conflicts, quarantine\n"
@@ -21,8 +21,12 @@ std::string Usage() {
          "  check-config         validate the configuration file\n"
          "  rebuild-state        re-derive pairs and bases from both APIs after the state was lost\n"
          "  approve LINK         let a mass change held by the safety valve through, once\n"
+         "  forget LINK [DEFENDER_ID] [--dry-run]   drop a link's state, or one pair's; writes nothing to either API\n"
+         "  resync LINK DEFENDER_ID [--dry-run]     re-read one pair and re-plan it from scratch (re-creates a deleted twin)\n"
+         "  remap LINK [--dry-run]                  write a changed owner map or title prefix to existing twins\n"
          "  demo                 run against the built-in emulator and narrate what is synced\n"
          "  healthcheck          exit 0 if /readyz on the listen address answers 200 (container HEALTHCHECK)\n"
+         "forget, resync and remap refuse to run (exit 75) while a daemon holds the state; stop it first.\n"
          "The configuration defaults to /etc/xdrsync/xdrsync.json.\n";
 }
 
@@ -38,6 +42,8 @@ int CheckConfig(const Args& args) {
 namespace {
 
 std::string Dump(const json& j) { return DumpForTerminal(j); }
+
+}  // namespace
 
 void PrintPlan(const std::string& link, const reconcile::Plan& plan) {
   auto emit = [&](const std::string& described) {
@@ -57,10 +63,14 @@ void PrintPlan(const std::string& link, const reconcile::Plan& plan) {
                               {"decision", c.decision}})
                              .c_str());
   }
+  for (const auto& r : plan.remaps) {
+    std::printf("%s\n", Dump({{"link", link}, {"op", "remap"}, {"defender_id", r.defender_id},
+                              {"sentinel_id", r.sentinel_id}, {"field", domain::FieldName(r.field)}, {"from", r.from},
+                              {"to", r.to}, {"planned", r.planned}})
+                             .c_str());
+  }
   if (plan.held) std::printf("%s\n", Dump({{"link", link}, {"op", "held"}, {"reason", plan.held_reason}}).c_str());
 }
-
-}  // namespace
 
 int Once(const Args& args) {
   auto config = LoadConfigOrReport(args.config_path);

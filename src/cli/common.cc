@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "xdrsync/app/logging.h"
+#include "xdrsync/core/shard.h"
 #include "xdrsync/http/cpprest_transport.h"
 
 namespace xdrsync::cli {
@@ -83,7 +84,11 @@ std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std
     return nullptr;
   }
   p->transport = http::MakeCpprestTransport(options);
-  auto rt = app::Runtime::Build(config, *p->transport, *p->log, p->metrics, p->sleeper, p->clock);
+  p->served = config;
+  if (auto shard = ParseShard(p->served.shard); !p->served.shard.empty() && shard.ok()) {  // checked at load
+    std::erase_if(p->served.links, [&](const app::LinkConfig& l) { return !shard->Serves(l.name); });
+  }
+  auto rt = app::Runtime::Build(p->served, *p->transport, *p->log, p->metrics, p->sleeper, p->clock);
   if (!rt.ok()) {
     std::fprintf(stderr, "xdrsync: %s\n", Printable(rt.status().ToString()).c_str());
     return nullptr;

@@ -41,11 +41,14 @@ struct Process {
   std::unique_ptr<Logger> log;
   std::unique_ptr<http::Transport> transport;
   std::unique_ptr<store::WriterLock> lock;  // held by commands that write
+  // The configuration with only the links of its `shard`; the runtime points into it.
+  app::Config served;
   std::unique_ptr<app::Runtime> runtime;
 };
 
 // Builds the process for `config` (logger per its `log` settings unless `quiet`, which logs only
-// warnings and above). On error prints it and returns nullptr.
+// warnings and above), with only the links of the configuration's `shard` (docs/scaling.md), so no
+// command writes a link another process serves. On error prints it and returns nullptr.
 // A command that writes passes `keep_waiting`: the process first takes the state file's writer
 // lock, and while another instance holds it logs that once and calls keep_waiting() between tries
 // (it waits about half a second, and returns false to give up, e.g. on SIGTERM).
@@ -53,5 +56,8 @@ std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std
                                       const std::function<bool()>& keep_waiting = nullptr);
 // keep_waiting for commands that leave SIGTERM at its default: sleeps 500 ms, returns true.
 bool WaitABit();
+
+// A plan as JSON lines on stdout, each with "link" and "op" (`plan`, `resync --dry-run`, `remap`).
+void PrintPlan(const std::string& link, const reconcile::Plan& plan);
 
 }  // namespace xdrsync::cli

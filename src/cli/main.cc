@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   if (args.command == "approve") return Approve(args);
   if (args.command == "demo") return Demo(args);
   if (args.command == "healthcheck") return Healthcheck(args);
+  if (args.command == "forget") return Forget(args);
+  if (args.command == "resync") return Resync(args);
+  if (args.command == "remap") return Remap(args);
   std::fprintf(stderr, "xdrsync: command '%s' has no handler\n", Printable(args.command).c_str());
   return kExitUsage;
 }

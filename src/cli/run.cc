@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "args.h"
+#include "cluster.h"
 #include "commands.h"
 #include "common.h"
 #include "xdrsync/app/health_server.h"
@@ -31,6 +33,11 @@ int Run(const Args& args) {
 
   auto config = LoadConfigOrReport(args.config_path);
   if (!config) return kExitConfig;
+  auto shard = SelectShard(args, *config);
+  if (!shard.ok()) {
+    std::fprintf(stderr, "xdrsync: %s\n", Printable(shard.status().message()).c_str());
+    return Option(args, "--shard") ? kExitUsage : kExitConfig;
+  }
   // While another instance holds the state, wait for it; SIGTERM (blocked, so collected here)
   // ends the wait.
   auto p = StartProcess(*config, false, stdout, [&set] {
@@ -42,6 +49,16 @@ int Run(const Args& args) {
   engine::DaemonOptions options;
   options.poll_interval_seconds = config->poll_interval_seconds;
   options.full_sweep_interval_seconds = config->full_sweep_interval_seconds;
+  std::unique_ptr<LeaseGate> leases;
+  if (config->leases.enabled) {
+    auto gate = LeaseGate::Start(config->leases, *p);
+    if (!gate.ok()) {
+      std::fprintf(stderr, "xdrsync: %s\n", Printable(gate.status().ToString()).c_str());
+      return kExitConfig;
+    }
+    leases = std::move(*gate);
+    options.may_run = leases->MayRun();
+  }
 
   std::unique_ptr<engine::Daemon> daemon;
   std::unique_ptr<app::HealthServer> health;
@@ -104,8 +121,10 @@ int Run(const Args& args) {
   signals.detach();
   notifier.Ready("syncing " + std::to_string(p->runtime->runners().size()) + " link(s)");
   p->log->Info("daemon.started", {{"links", std::to_string(p->runtime->runners().size())},
-                                  {"listen", config->listen}, {"state_path", config->state_path}});
+                                  {"listen", config->listen}, {"state_path", config->state_path},
+                                  {"shard", *shard ? (*shard)->ToString() : "all"}});
   daemon->Run();
+  if (leases) leases->Stop();
   if (health) health->Stop();
   p->log->Info("daemon.stopped", {});
   return kExitOk;

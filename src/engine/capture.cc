@@ -57,6 +57,7 @@ store::QuarantineChange Bad(const std::string& link, Side side, const api::ItemE
 
 Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap,
                                         CycleReport& report) {
+  if (!options.resync.empty()) return CaptureForResync(options.resync, now, cap);
   const int64_t lookback = ctx.options.initial_lookback_hours * 3600;
   auto pairs = ctx.store->Pairs(Link());
   if (!pairs.ok()) return pairs.status();
@@ -132,11 +133,14 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
     }
   }
 
-  DropUnchanged(from_rows, listed_etags, cap);
+  // A remap concerns twins whose sides did not change, and `plan` shows pending remaps: both read
+  // every pair.
+  const bool every_pair = options.remap || options.dry_run;
+  if (!every_pair) DropUnchanged(from_rows, listed_etags, cap);
   if (options.full_sweep) {
     // Every pair still in play whose listings show a change, and every open incident: a missed
     // change is repaired, never lost, at the cost of the list pages and the changed pairs.
-    if (Status s = SweepOpen(cap); !s.ok()) return s;
+    if (Status s = SweepOpen(cap, every_pair); !s.ok()) return s;
   }
   return ReadPairSides(cap, now);
 }

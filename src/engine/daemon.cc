@@ -25,6 +25,14 @@ void Daemon::Run() {
 void Daemon::RunLink(LinkRunner& runner) {
   Timestamp last_sweep;  // zero: the first cycle is a full sweep
   while (!sleeper_.stopping()) {
+    if (options_.may_run && !options_.may_run(runner.name())) {
+      {
+        std::lock_guard lock(mu_);
+        health_[runner.name()].waiting = true;
+      }
+      if (!sleeper_.Sleep(options_.poll_interval_seconds * 1000)) break;
+      continue;
+    }
     CycleOptions options;
     const Timestamp now = clock_.Now();
     options.full_sweep = last_sweep.is_zero() ||
@@ -35,6 +43,7 @@ void Daemon::RunLink(LinkRunner& runner) {
       LinkHealth& h = health_[runner.name()];
       h.last_attempt = now;
       h.held = report.held;
+      h.waiting = false;
       if (report.status.ok()) {
         h.last_success = now;
         h.last_error.clear();
@@ -59,7 +68,9 @@ std::vector<std::pair<std::string, std::string>> Daemon::NotReady() const {
   std::vector<std::pair<std::string, std::string>> out;
   const Timestamp now = clock_.Now();
   for (const auto& [name, h] : health_) {
-    if (h.last_success.is_zero()) {
+    if (h.waiting) {
+      out.emplace_back(name, "waiting for the link's lease: another process holds it");
+    } else if (h.last_success.is_zero()) {
       out.emplace_back(name, h.last_error.empty() ? "no successful cycle yet" : h.last_error);
     } else if (now.TicksSince(h.last_success) > options_.ready_window_seconds * Timestamp::kTicksPerSecond) {
       out.emplace_back(name, "last success " + h.last_success.ToSecondsString() + ": " + h.last_error);

@@ -118,6 +118,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   in.now = now;
   in.observed = cap.observed;
   in.approved = options.approved;
+  in.remap = options.remap;
   // Quarantined incidents sit out until they change again (or an operator releases them), so
   // one bad incident never stalls its link.
   if (auto q = m.ctx.store->Quarantined(m.Link()); q.ok()) {
@@ -133,7 +134,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
       auto s = p == cap.pairs.end() ? in.observed.sentinel.end() : in.observed.sentinel.find(p->second.sentinel_id);
       const bool changed = d->second.last_update > e.updated ||
                            (s != in.observed.sentinel.end() && s->second.last_modified > e.updated);
-      if (!changed) in.observed.defender.erase(d);
+      if (!changed && defender_id != cap.resync_id) in.observed.defender.erase(d);
     }
   }
   std::vector<store::Pair> completed;         // creations an earlier run made but never confirmed
@@ -142,6 +143,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
     if (!cap.touched.count(id) && !cap.observed.defender.count(id)) continue;
     auto bases = m.ctx.store->Bases(pair.key);
     if (!bases.ok()) return finish(bases.status());
+    if (id == cap.resync_id) *bases = store::PairBases{};  // from scratch: its state is dropped below
     if (pair.state == store::PairState::kCreatePending) {
       // The twin exists although its creation was never confirmed (a crash after the PUT, or
       // a lost reply): the create went through. Its bases are what the creation was planned
@@ -166,7 +168,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
       m.ctx.log->Info("twin.recovered", {{"link", m.Link()}, {"defender_id", id}, {"sentinel_id", pair.sentinel_id}});
     }
     reconcile::PairState ps = ToPairState(pair, *bases);
-    if (auto digest = m.ctx.store->Digest(pair.key); digest.ok() && *digest) {
+    if (auto digest = m.ctx.store->Digest(pair.key); digest.ok() && *digest && id != cap.resync_id) {
       ps.digest_hash = (*digest)->hash;
       ps.digest_written = (*digest)->written;
     }
@@ -213,6 +215,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   }
   decision.pairs = completed;
   decision.bases = seeded_bases;
+  m.RecordResync(cap, now, decision);
   std::set<std::string> creating;
   for (const auto& c : plan.creations) {
     creating.insert(c.defender_id);

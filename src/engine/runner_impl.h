@@ -42,6 +42,9 @@ struct Capture {
   std::vector<store::QuarantineChange> quarantine;
   std::vector<store::OutboxEntry> outbox_rows;  // this link's rows left by earlier cycles
   std::set<int64_t> due_rows;
+  // `xdrsync resync`: the Defender id re-planned from scratch and its pair as it was stored.
+  std::string resync_id;
+  std::optional<store::Pair> resync_old;
 };
 
 struct LinkRunner::Impl {
@@ -54,12 +57,15 @@ struct LinkRunner::Impl {
   void NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap);
 
   // sweep.cc
-  Status SweepOpen(Capture& cap);
+  Status SweepOpen(Capture& cap, bool every_pair);
   // Pairs the listings touched although both listed sides look as they did when the pair was last
   // reconciled (the overlap window lists them again every cycle): not read again. Pairs with
   // outbox rows (`from_rows`) stay.
   void DropUnchanged(const std::set<std::string>& from_rows, const std::map<std::string, std::string>& listed_etags,
                      Capture& cap);
+  // resync.cc
+  Status CaptureForResync(const std::string& id, Timestamp now, Capture& cap);
+  void RecordResync(const Capture& cap, Timestamp now, store::Decision& decision) const;
 
   // execute.cc
   // Runs this cycle's writes and the carried ones by urgency until `deadline` (none: all); what is

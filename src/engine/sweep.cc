@@ -34,13 +34,14 @@ bool LooksAsSeen(const store::Pair& p, const domain::DefenderIncident* d, const 
 
 }  // namespace
 
-Status LinkRunner::Impl::SweepOpen(Capture& cap) {
+Status LinkRunner::Impl::SweepOpen(Capture& cap, bool every_pair) {
   auto open = ctx.defender->ListOpen(true);
   if (!open.ok()) return open.status().Annotate("defender sweep");
   auto twins = ctx.sentinel->ListOpen();
   if (!twins.ok()) return twins.status().Annotate("sentinel sweep");
-  // A listing that ended early says nothing of what it left out: every pair is read then.
-  const bool complete = open->complete && twins->complete;
+  // A listing that ended early says nothing of what it left out: every pair is read then (and
+  // when asked: a remap concerns pairs whose sides did not change).
+  const bool complete = open->complete && twins->complete && !every_pair;
   std::map<std::string, const domain::SentinelIncident*> open_twins;
   for (const auto& s : twins->items) open_twins[s.name] = &s;
   std::map<std::string, domain::DefenderIncident*> open_incidents;

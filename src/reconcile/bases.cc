@@ -101,6 +101,8 @@ void Planner::ApplyWriteCap() {
                        "); nothing applied until an operator runs `xdrsync approve " + Link() + "`";
     held.conflicts = std::move(plan_.conflicts);
     held.notices = std::move(plan_.notices);
+    held.remaps = std::move(plan_.remaps);
+    for (auto& r : held.remaps) r.planned = false;
     plan_ = std::move(held);
     return;
   }

@@ -65,7 +65,10 @@ void Planner::MergeField(Field f, const PairState& pair, const DefenderIncident&
   }
   const bool changed_d = Allows(dir, Side::kDefender) && Changed(Side::kDefender, f, bd, DStamp(d), dv[f]);
   const bool changed_s = Allows(dir, Side::kSentinel) && Changed(Side::kSentinel, f, bs, SStamp(s), sv[f]);
-  if (!changed_d && !changed_s) return;
+  if (!changed_d && !changed_s) {
+    ConsiderRemap(f, pair, d, dv, sv, w);
+    return;
+  }
   if (changed_d && !changed_s) {
     PropagateToSentinel(f, key, d, dv, sv, "defender changed", w);
     return;
@@ -132,13 +135,19 @@ bool Planner::PropagateToSentinel(Field f, const std::string& key, const Defende
     plan_.base_updates.push_back(Move(key, Side::kSentinel, f, sv[f], SStamp(s)));
     return false;
   }
+  SetOnSentinel(f, key, d, dv, sv, mapped->value, cause, w);
+  return true;
+}
+
+void Planner::SetOnSentinel(Field f, const std::string& key, const DefenderIncident& d, const FieldValues& dv,
+                            const FieldValues& sv, const std::string& value, const std::string& cause,
+                            PendingWrites& w) {
   FieldValues values = domain::CanonicalSentinel(*w.sentinel);
-  values[f] = mapped->value;
+  values[f] = value;
   *w.sentinel = domain::SentinelWithFields(*w.sentinel, values, {f});
   w.sentinel_fields.insert(f);
-  w.sentinel_changes.push_back({f, sv[f], mapped->value, cause});
+  w.sentinel_changes.push_back({f, sv[f], value, cause});
   w.on_sentinel_confirm.push_back(Move(key, Side::kDefender, f, dv[f], DStamp(d)));
-  return true;
 }
 
 bool Planner::PropagateToDefender(Field f, const std::string& key, const SentinelIncident& s,

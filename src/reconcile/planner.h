@@ -59,6 +59,13 @@ class Planner {
   bool PropagateToDefender(Field f, const std::string& pair_key, const domain::SentinelIncident& s,
                            const domain::DefenderIncident& d, const domain::FieldValues& dv,
                            const domain::FieldValues& sv, const std::string& cause, PendingWrites& w);
+  // remap.cc: a twin field a changed mapping no longer agrees with (Plan::remaps).
+  void ConsiderRemap(Field f, const PairState& pair, const domain::DefenderIncident& d,
+                     const domain::FieldValues& dv, const domain::FieldValues& sv, PendingWrites& w);
+  // Writes `value` into the pending Sentinel write of the pair; the Defender base moves on confirm.
+  void SetOnSentinel(Field f, const std::string& pair_key, const domain::DefenderIncident& d,
+                     const domain::FieldValues& dv, const domain::FieldValues& sv, const std::string& value,
+                     const std::string& cause, PendingWrites& w);
   Side NewestSide(const domain::DefenderIncident& d, const domain::SentinelIncident& s, const PairState& pair) const;
 
   // comments_plan.cc: comment copies, caps, the alert digest, deep links.
@@ -94,6 +101,7 @@ class Planner {
   std::set<std::string> handled_;  // Defender ids already planned for in this run
   std::map<std::string, std::set<std::string>> planned_markers_;
   std::map<std::string, size_t> planned_sentinel_comments_;
+  std::set<std::string> remapped_pairs_;  // pairs with a remap write in this plan
   Plan plan_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "store/sqlite_handle.h"
 #include "xdrsync/store/records.h"
+#include "xdrsync/store/state_store.h"
 
 namespace xdrsync::store {
 
@@ -24,6 +25,10 @@ Status ApplyLinkMeta(Db& db, std::string_view op, const LinkMetaChange& c);
 Status PutDigest(Db& db, std::string_view op, const DigestMark& d);
 Status PutSeen(Db& db, std::string_view op, const SeenMark& m);
 Status RaiseWatermark(Db& db, std::string_view op, const WatermarkAdvance& w);
+// Counts, and unless `dry_run` drops, the state of `scope` (StateStore::Forget without the audit
+// rows), inside the caller's transaction.
+Result<ForgetSummary> ForgetRows(Db& db, std::string_view op, const ForgetScope& scope, bool dry_run,
+                                 Timestamp now);
 
 // Column lists the readers expect, in order, for use in SELECTs.
 inline constexpr std::string_view kPairColumns =

@@ -70,8 +70,11 @@ Status SqliteStateStore::RecordDecision(const Decision& d, std::vector<int64_t>*
   constexpr const char* op = "RecordDecision";
   if (outbox_ids) outbox_ids->clear();
   Status done = InTransaction(op, [&]() -> Status {
-    // Pairs first: every other row of the decision may refer to one of them.
-    Status s = ForEach(db_, op, d.pairs, PutPair);
+    Status s = ForEach(db_, op, d.forget, [&](Db& db, std::string_view o, const PairKey& key) {
+      return ForgetRows(db, o, {key.link, key.defender_id}, false, d.forget_time).status();
+    });
+    // Pairs next: every other row of the decision may refer to one of them.
+    if (s.ok()) s = ForEach(db_, op, d.pairs, PutPair);
     if (s.ok()) s = ForEach(db_, op, d.bases, PutBase);
     if (s.ok()) s = ForEach(db_, op, d.observed, PutObserved);
     for (size_t i = 0; s.ok() && i < d.outbox.size(); ++i) {

@@ -42,6 +42,8 @@ class SqliteStateStore final : public StateStore {
                          const std::string& field) override;
   Status SetLinkMeta(const std::string& link, const std::string& key,
                      std::optional<std::string> value) override;
+  Result<ForgetSummary> Forget(const ForgetScope& scope, bool dry_run, Timestamp now,
+                               const std::string& cause) override;
 
   Result<std::vector<Pair>> Pairs(const std::string& link) override;
   Result<std::optional<Pair>> PairByDefenderId(const std::string& link,

@@ -59,12 +59,13 @@ std::string Dechunk(const std::string& raw) {
 }  // namespace
 
 HttpReply HttpCall(int port, const std::string& method, const std::string& target, const std::string& body,
-                   int timeout_ms) {
+                   int timeout_ms, const std::string& headers) {
   HttpReply reply;
   const int fd = Connect(port, timeout_ms);
   if (fd < 0) return reply;
   std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                         "\r\nConnection: close\r\nAccept: */*\r\n";
+  request += headers;
   if (!body.empty()) request += "Content-Type: application/json\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   std::string raw;

@@ -14,8 +14,9 @@ struct HttpReply {
   nlohmann::json Json() const;  // discarded when the body is not JSON
 };
 
+// `headers`: extra header lines, each ending in "\r\n" (e.g. an Authorization header).
 HttpReply HttpCall(int port, const std::string& method, const std::string& target, const std::string& body = "",
-                   int timeout_ms = 10000);
+                   int timeout_ms = 10000, const std::string& headers = "");
 
 // The control API: JSON in, JSON out; fails the calling test (ADD_FAILURE) on a status >= 300.
 nlohmann::json Control(int port, const std::string& method, const std::string& path,

@@ -72,6 +72,18 @@ struct LogConfig {
   std::string level = "info";   // trace, debug, info, warning, error, critical, off
 };
 
+// Kubernetes Leases, one per link (docs/scaling.md): a process syncs a link only while it holds
+// the link's Lease, so a link that changes owner is never written by two processes at once.
+struct LeaseConfig {
+  bool enabled = false;          // the `leases` section is present
+  std::string api_url;           // "" = https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT
+  std::string lease_namespace;   // "" = the service account's namespace file
+  std::string identity;          // "" = $HOSTNAME (the pod name)
+  int64_t duration_seconds = 30;
+  std::string token_file = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+  std::string ca_file = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";  // "" = system CAs
+};
+
 struct Config {
   std::string source_path;  // where it was read from, for messages
   std::string state_path = "/var/lib/xdrsync/state.db";
@@ -85,6 +97,8 @@ struct Config {
   int64_t create_recheck_seconds = 60;
   LogConfig log;
   std::string listen = "127.0.0.1:9464";  // metrics and health; "" = off
+  std::string shard;  // "ORDINAL/COUNT" (ParseShard); "" = this process serves every link
+  LeaseConfig leases;
   std::vector<DefenderTenant> defender_tenants;
   std::vector<SentinelWorkspace> sentinel_workspaces;
   std::vector<LinkConfig> links;

@@ -22,6 +22,10 @@ struct DaemonOptions {
   int64_t full_sweep_interval_seconds = 6 * 3600;
   // A link whose last successful cycle is older than this is not ready (/readyz).
   int64_t ready_window_seconds = 600;
+  // Asked before every cycle of a link (sharding: does this process hold the link's lease?). A link
+  // it refuses reads and writes nothing and asks again after a poll interval. Thread-safe; empty:
+  // every link runs.
+  std::function<bool(const std::string& link)> may_run;
 };
 
 struct LinkHealth {
@@ -30,6 +34,7 @@ struct LinkHealth {
   Timestamp last_attempt;
   std::string last_error;
   bool held = false;
+  bool waiting = false;  // DaemonOptions::may_run refused its last cycle (another process holds it)
 };
 
 class Daemon {

@@ -59,6 +59,12 @@ struct CycleOptions {
   // Execute every planned and carried write before returning (`once`, `demo`), whatever
   // EngineOptions::drain_seconds says.
   bool drain_all = false;
+  // `xdrsync remap`: write the twin fields a changed mapping no longer agrees with (Plan::remaps).
+  bool remap = false;
+  // `xdrsync resync`: read only this Defender incident and its twin, and re-plan the pair from
+  // scratch as a sweep would for an unknown pair: its state (a `deleted-in-sentinel` tombstone
+  // too) is dropped in the cycle's decision. Fails, changing nothing, if Defender cannot show it.
+  std::string resync;
 };
 
 struct CycleReport {

@@ -67,6 +67,8 @@ struct Input {
   Observation observed;
   std::map<std::string, PairState> pairs;  // by Defender id
   bool approved = false;                   // an operator let a held mass change through once
+  // `xdrsync remap`: write the twin fields whose agreement a changed mapping broke (see Remap).
+  bool remap = false;
 };
 
 struct BaseUpdate {
@@ -145,6 +147,19 @@ struct Conflict {
   std::string decision;  // "defender", "sentinel", "manual", "journal-only"
 };
 
+// A twin field that no longer matches its Defender value under the link's current mapping (owner
+// map, domain rules, title prefix, unknown severity) although neither side changed it since the last
+// sync: a changed configuration, which changes nothing by itself (spec §4). `xdrsync plan` lists
+// these; `xdrsync remap` writes them, at most `max_writes_per_cycle` pairs per cycle.
+struct Remap {
+  std::string defender_id;
+  std::string sentinel_id;
+  Field field;
+  std::string from;  // the twin's value now
+  std::string to;    // the Defender value mapped with the current configuration
+  bool planned = false;  // part of this plan's Sentinel writes (remap mode, within the cap)
+};
+
 struct Notice {
   std::string defender_id;
   std::string message;
@@ -159,6 +174,7 @@ struct Plan {
   std::vector<BaseUpdate> base_updates;
   std::vector<Conflict> conflicts;
   std::vector<Notice> notices;
+  std::vector<Remap> remaps;
   // Pairs with work put off to a later time (an alert table within its rewrite interval): a
   // full sweep must read them again even if neither side changed.
   std::set<std::string> revisit;

@@ -22,6 +22,10 @@ namespace xdrsync::store {
 // it implies (the outbox), so a crash can never leave a decision without its intents or the
 // reverse.
 struct Decision {
+  // Pairs whose state is dropped first, as `Forget` does (`xdrsync resync` re-plans from scratch);
+  // their open conflicts are resolved at `forget_time`. Audit rows go in `audit`.
+  std::vector<PairKey> forget{};
+  Timestamp forget_time{};
   std::vector<Pair> pairs{};  // upserts of whole pair rows
   std::vector<BaseMove> bases{};
   std::vector<ObservedSnapshot> observed{};
@@ -41,6 +45,22 @@ struct AuditQuery {
   std::optional<std::string> link{};
   std::optional<std::string> incident_id{};  // matches the Defender or the Sentinel id
   int64_t limit = 100;
+};
+
+// What `xdrsync forget` drops (spec §10): one pair's state, or every row a link left behind.
+struct ForgetScope {
+  std::string link;
+  std::optional<std::string> defender_id{};  // nullopt: the whole link
+};
+
+// What a Forget dropped (or, in a dry run, would drop).
+struct ForgetSummary {
+  std::vector<Pair> pairs{};  // by Defender id
+  int64_t outbox_rows = 0;    // writes decided but never confirmed
+  int64_t quarantined = 0;
+  int64_t open_conflicts = 0;  // resolved as "forgotten"; the journal keeps them
+  int64_t link_rows = 0;       // watermarks and link metadata (the whole link only)
+  bool empty() const { return pairs.empty() && outbox_rows == 0 && quarantined == 0 && link_rows == 0; }
 };
 
 class StateStore {
@@ -67,6 +87,13 @@ class StateStore {
                                  const std::string& field) = 0;
   virtual Status SetLinkMeta(const std::string& link, const std::string& key,
                              std::optional<std::string> value) = 0;
+  // Drops the state of `scope` in one transaction: pairs with their bases, snapshots, outbox rows
+  // and comment provenance, the quarantine entries of their incidents, their alert membership and
+  // "gone" marks; for a whole link also its watermarks and metadata. Open conflicts are resolved
+  // as "forgotten" and the audit trail is kept, with one row per dropped pair (cause `cause`).
+  // `dry_run` counts and changes nothing.
+  virtual Result<ForgetSummary> Forget(const ForgetScope& scope, bool dry_run, Timestamp now,
+                                       const std::string& cause) = 0;
 
   // Pairs.
   virtual Result<std::vector<Pair>> Pairs(const std::string& link) = 0;

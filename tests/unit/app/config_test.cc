@@ -118,9 +118,15 @@ TEST(ConfigTest, TopLevelProblemsNameTheKey) {
       {"typo", [](json& j) { j["pol_interval_seconds"] = 5; },
        "xdrsync.json: pol_interval_seconds: unknown key (did you mean 'poll_interval_seconds'?)"},
       {"far from anything", [](json& j) { j["zzzzzzzzzzzzzzzzzzzzzzzzz"] = 1; },
-       "xdrsync.json: zzzzzzzzzzzzzzzzzzzzzzzzz: unknown key (expected defender_tenants, "
-       "full_sweep_interval_seconds, initial_lookback_hours, links, listen, log, max_attempts, overlap_seconds, "
-       "poll_interval_seconds, sentinel_workspaces, state_path or sweep_overlap_seconds)"},
+       "xdrsync.json: zzzzzzzzzzzzzzzzzzzzzzzzz: unknown key (expected create_recheck_seconds, defender_tenants, "
+       "full_sweep_interval_seconds, initial_lookback_hours, leases, links, listen, log, max_attempts, "
+       "overlap_seconds, poll_interval_seconds, sentinel_workspaces, shard, state_path or sweep_overlap_seconds)"},
+      {"bad shard", [](json& j) { j["shard"] = "3/3"; },
+       "xdrsync.json: shard: shard '3/3': the ordinal must be below the count (0 to 2)"},
+      {"lease duration", [](json& j) { j["leases"] = {{"duration_seconds", 1}}; },
+       "xdrsync.json: leases.duration_seconds: must be from 5 to 300, got 1"},
+      {"lease api over plain http", [](json& j) { j["leases"] = {{"api_url", "http://kube.example.com"}}; },
+       "xdrsync.json: leases.api_url: http:// is allowed only for loopback hosts; use https://"},
       {"zero interval", [](json& j) { j["poll_interval_seconds"] = 0; },
        "xdrsync.json: poll_interval_seconds: must be from 1 to 86400, got 0"},
       {"negative sweep", [](json& j) { j["full_sweep_interval_seconds"] = -5; },

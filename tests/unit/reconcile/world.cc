@@ -103,6 +103,7 @@ Plan World::Cycle(const std::function<void()>& between, bool approved) {
   in.observed.sentinel = sentinel;
   in.pairs = pairs;
   in.approved = approved;
+  in.remap = remap;
   Plan plan = Reconcile(in);
   journal.insert(journal.end(), plan.conflicts.begin(), plan.conflicts.end());
   if (between) between();

@@ -29,6 +29,7 @@ class World {
   // Runs once, after the next cycle's Sentinel writes and before its Defender writes (an analyst
   // acting between the two halves of a two-sided write).
   std::function<void()> between_sides;
+  bool remap = false;           // plan as `xdrsync remap` does (Input::remap)
 
   // Moves the clock by `seconds` and returns the new time (every change is stamped by it).
   Timestamp Tick(int64_t seconds = 1);
