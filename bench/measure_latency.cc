@@ -1,0 +1,136 @@
+// Propagation latency at each poll interval, idle writes, and latency during a cold-start backlog.
+#include <algorithm>
+#include <thread>
+
+#include "measures.h"
+
+namespace xdrsync::bench {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+RunCost ColdStart(Session& s, int64_t twins, int poll_seconds) {
+  const auto start = Clock::now();
+  s.StartDaemon({poll_seconds, true, 21600});
+  RunCost cost;
+  const auto limit = seconds(std::max<int64_t>(600, twins / 2));
+  cost.wall_seconds = s.WaitSettled(twins, start, seconds(std::max(3, 2 * poll_seconds + 1)), limit);
+  cost.proc = s.Sample();
+  cost.calls = s.Counters();
+  cost.twins = s.TwinsCreated();
+  cost.db_bytes = s.DbBytes();
+  return cost;
+}
+
+void WaitQuiet(const Session& s, seconds quiet, seconds limit) {
+  const auto start = Clock::now();
+  int64_t writes = -1;
+  auto last = Clock::now();
+  while (Clock::now() - last < quiet) {
+    s.CheckAlive();
+    if (SecondsSince(start) > static_cast<double>(limit.count())) {
+      throw HarnessError("the daemon kept writing for " + std::to_string(limit.count()) + " s after the last change");
+    }
+    if (const int64_t w = s.Counters().Writes(); w != writes) {
+      writes = w;
+      last = Clock::now();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+IdleResult MeasureIdle(const Session& s, seconds length) {
+  const CallCounts before = s.Counters();
+  const int64_t cycles = s.CyclesDone();
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(length);
+  s.CheckAlive();
+  IdleResult r;
+  r.seconds = SecondsSince(start);
+  r.calls = s.Counters().Minus(before);
+  r.cycles = s.CyclesDone() - cycles;
+  return r;
+}
+
+LatencyResult MeasureLatency(const Options& o) {
+  const Sizes& z = o.sizes;
+  LatencyResult result;
+  result.pairs = std::max(z.latency_pairs, 2 * z.latency_changes);
+  Session s("latency", Topology(1, 1, 0), true, o.keep);
+  const std::vector<Seeded> incidents = s.Seed(result.pairs, {2, 200});
+  s.SetEmulatorRateLimits(false);
+  ColdStart(s, result.pairs, 1);
+  s.StopDaemon();
+  s.SetEmulatorRateLimits(true);
+  int serial = 0;
+  for (const int poll : z.polls) {
+    s.ResetCounters();
+    chaos::RequestLog log(s.emulator());
+    s.StartDaemon({poll, false, 21600});
+    s.WaitCycles(0, 1, seconds(120 + 2 * poll));  // the start-up sweep is over
+    const int count = 2 * z.latency_changes;
+    // Spread over at least two poll intervals, so the changes fall at every point of a cycle.
+    const double spacing = std::max(2.0 * poll, 10.0) / count;
+    std::vector<Change> changes = DriveChanges(s, log, incidents, count, spacing, 4.0 * poll + 60, serial);
+    serial += count;
+    result.runs.push_back({poll, Summarize(changes)});
+    if (poll == z.polls.front()) {
+      WaitQuiet(s, seconds(2 * poll + 2), seconds(120));
+      result.idle = MeasureIdle(s, seconds(std::max(3 * poll + 1, 6)));
+    }
+    if (s.StopDaemon() != 0) throw HarnessError("xdrsync run did not stop cleanly on SIGTERM");
+  }
+  return result;
+}
+
+namespace {
+
+// Changes during the backlog: a Sentinel-side change needs a twin, so it goes to the newest twin
+// already made; before the first, and on the other turns, a Defender change to the next incident.
+Change BacklogChange(const Session& s, chaos::RequestLog& log, const std::vector<Seeded>& incidents, int i) {
+  log.Harvest();
+  if (i % 2 == 1) {
+    for (auto w = log.writes().rbegin(); w != log.writes().rend(); ++w) {
+      if (w->method != "PUT" || w->status != 201) continue;
+      for (const auto& inc : incidents) {
+        const size_t at = w->path.rfind("/incidents/" + inc.twin);
+        if (at != std::string::npos && at + inc.twin.size() + 11 == w->path.size()) return MakeChange(s, inc, false, i);
+      }
+    }
+  }
+  return MakeChange(s, incidents[incidents.size() - 1 - static_cast<size_t>(i)], true, i);
+}
+
+}  // namespace
+
+BacklogResult MeasureBacklog(const Options& o) {
+  const Sizes& z = o.sizes;
+  BacklogResult result;
+  result.incidents = std::max(z.backlog_incidents, 2 * z.backlog_changes);
+  result.poll = z.backlog_poll;
+  Session s("backlog", Topology(1, 1, 0), true, o.keep);
+  const std::vector<Seeded> incidents = s.Seed(result.incidents, {5, 500});
+  chaos::RequestLog log(s.emulator());
+  const auto start = Clock::now();
+  s.StartDaemon({z.backlog_poll, false, 21600});
+  // The first change once the daemon is busy with the backlog, the others spread behind it.
+  const double first = std::min(20.0, 2.0 * z.backlog_poll), spacing = std::max(10.0, 2.0 * z.backlog_poll);
+  std::vector<Change> changes;
+  for (int i = 0; i < 2 * z.backlog_changes; ++i) {
+    std::this_thread::sleep_until(start + std::chrono::milliseconds(static_cast<int64_t>((first + i * spacing) * 1000)));
+    s.CheckAlive();
+    changes.push_back(BacklogChange(s, log, incidents, i));
+  }
+  WaitAcross(s, log, changes, z.backlog_limit_seconds);
+  result.stats = Summarize(changes);
+  result.cold.wall_seconds =
+      s.WaitSettled(result.incidents, start, seconds(2 * z.backlog_poll + 2), seconds(z.backlog_limit_seconds));
+  result.cold.proc = s.Sample();
+  result.cold.calls = s.Counters();
+  result.cold.twins = s.TwinsCreated();
+  s.StopDaemon();
+  result.cold.db_bytes = s.DbBytes();
+  return result;
+}
+
+}  // namespace xdrsync::bench
