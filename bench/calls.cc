@@ -1,5 +1,7 @@
 #include "calls.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <set>
@@ -52,7 +54,13 @@ int64_t CallCounts::Route(const std::string& route) const {
 
 CallCounts CallCounts::Minus(const CallCounts& earlier) const {
   CallCounts d = *this;
-  for (const auto& [route, count] : earlier.by_route) d.by_route[route] -= count;
+  for (const auto& [route, count] : earlier.by_route) d.by_route[route] = std::max<int64_t>(0, d.by_route[route] - count);
+  return d;
+}
+
+CallCounts CallCounts::Scaled(double factor) const {
+  CallCounts d = *this;
+  for (auto& [route, count] : d.by_route) count = std::llround(static_cast<double>(count) * factor);
   return d;
 }
 

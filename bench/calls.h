@@ -19,7 +19,8 @@ struct CallCounts {
   int64_t Api(const std::string& prefix) const;          // "graph." or "arm."
   int64_t ApiNonList(const std::string& prefix) const;   // the same less list pages
   int64_t Route(const std::string& route) const;
-  CallCounts Minus(const CallCounts& earlier) const;
+  CallCounts Minus(const CallCounts& earlier) const;  // never below 0 per route
+  CallCounts Scaled(double factor) const;             // rounded to whole calls
   nlohmann::json ToJson() const;
 };
 

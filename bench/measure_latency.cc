@@ -1,5 +1,6 @@
 // Propagation latency at each poll interval, idle writes, and latency during a cold-start backlog.
 #include <algorithm>
+#include <future>
 #include <thread>
 
 #include "measures.h"
@@ -42,44 +43,63 @@ void WaitQuiet(const Session& s, seconds quiet, seconds limit) {
 IdleResult MeasureIdle(const Session& s, seconds length) {
   const CallCounts before = s.Counters();
   const int64_t cycles = s.CyclesDone();
+  const double cpu = s.Sample().cpu_seconds();
   const auto start = Clock::now();
   std::this_thread::sleep_for(length);
   s.CheckAlive();
   IdleResult r;
   r.seconds = SecondsSince(start);
+  r.cpu_seconds = s.Sample().cpu_seconds() - cpu;
   r.calls = s.Counters().Minus(before);
   r.cycles = s.CyclesDone() - cycles;
   return r;
 }
 
+PollRun MeasureOnePoll(const Options& o, int poll, int pairs, bool with_idle) {
+  Session s("latency" + std::to_string(poll), Topology(1, 1, 0), false, o.keep);
+  const std::vector<Seeded> incidents = s.Seed(pairs, {2, 200});
+  ColdStart(s, pairs, 1);
+  s.StopDaemon();
+  s.SetEmulatorRateLimits(true);
+  s.ResetCounters();
+  chaos::RequestLog log(s.emulator());
+  s.StartDaemon({poll, false, 21600});
+  s.WaitCycles(0, 1, seconds(120 + 2 * poll));  // the start-up sweep is over
+  const int count = 2 * o.sizes.latency_changes;
+  // Spread over at least two poll intervals, so the changes fall at every point of a cycle.
+  const double spacing = std::max(2.0 * poll, 10.0) / count;
+  PollRun r;
+  r.run = {poll, Summarize(DriveChanges(s, log, incidents, count, spacing, 4.0 * poll + 60, 0))};
+  if (with_idle) {
+    WaitQuiet(s, seconds(2 * poll + 2), seconds(120));
+    r.idle = MeasureIdle(s, seconds(std::max(3 * poll + 1, 6)));
+  }
+  if (s.StopDaemon() != 0) throw HarnessError("xdrsync run did not stop cleanly on SIGTERM");
+  return r;
+}
+
+// The poll intervals run side by side, each with its own emulator and daemon: they mostly wait,
+// and the whole measurement takes as long as the slowest interval instead of their sum.
 LatencyResult MeasureLatency(const Options& o) {
   const Sizes& z = o.sizes;
   LatencyResult result;
   result.pairs = std::max(z.latency_pairs, 2 * z.latency_changes);
-  Session s("latency", Topology(1, 1, 0), true, o.keep);
-  const std::vector<Seeded> incidents = s.Seed(result.pairs, {2, 200});
-  s.SetEmulatorRateLimits(false);
-  ColdStart(s, result.pairs, 1);
-  s.StopDaemon();
-  s.SetEmulatorRateLimits(true);
-  int serial = 0;
+  std::vector<std::future<PollRun>> runs;
   for (const int poll : z.polls) {
-    s.ResetCounters();
-    chaos::RequestLog log(s.emulator());
-    s.StartDaemon({poll, false, 21600});
-    s.WaitCycles(0, 1, seconds(120 + 2 * poll));  // the start-up sweep is over
-    const int count = 2 * z.latency_changes;
-    // Spread over at least two poll intervals, so the changes fall at every point of a cycle.
-    const double spacing = std::max(2.0 * poll, 10.0) / count;
-    std::vector<Change> changes = DriveChanges(s, log, incidents, count, spacing, 4.0 * poll + 60, serial);
-    serial += count;
-    result.runs.push_back({poll, Summarize(changes)});
-    if (poll == z.polls.front()) {
-      WaitQuiet(s, seconds(2 * poll + 2), seconds(120));
-      result.idle = MeasureIdle(s, seconds(std::max(3 * poll + 1, 6)));
-    }
-    if (s.StopDaemon() != 0) throw HarnessError("xdrsync run did not stop cleanly on SIGTERM");
+    runs.push_back(std::async(std::launch::async, MeasureOnePoll, std::cref(o), poll, result.pairs,
+                              poll == z.polls.front()));
   }
+  std::string error;
+  for (auto& f : runs) {
+    try {
+      PollRun r = f.get();
+      if (result.runs.empty()) result.idle = r.idle;
+      result.runs.push_back(r.run);
+    } catch (const HarnessError& e) {
+      if (error.empty()) error = e.what();
+    }
+  }
+  if (!error.empty()) throw HarnessError(error);
   return result;
 }
 

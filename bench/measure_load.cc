@@ -78,6 +78,9 @@ SteadyResult MeasureSteadyState(const Options& o) {
   r.window_seconds = SecondsSince(window);
   r.window_cpu_seconds = s.Sample().cpu_seconds() - cpu_before;
   r.window = s.Counters().Minus(before);
+  const double idle_share = r.window_seconds / std::max(r.idle.seconds, 1e-9);
+  r.window_net = r.window.Minus(r.idle.calls.Scaled(idle_share));
+  r.window_net_cpu_seconds = std::max(0.0, r.window_cpu_seconds - r.idle.cpu_seconds * idle_share);
   r.changes = static_cast<int>(changes.size());
   for (const auto& c : changes) (c.from_defender ? r.defender_changes : r.sentinel_changes) += 1;
   if (s.StopDaemon() != 0) throw HarnessError("xdrsync run did not stop cleanly on SIGTERM");

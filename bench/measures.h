@@ -28,6 +28,7 @@ struct LatencyRun {
 
 struct IdleResult {
   double seconds = 0;
+  double cpu_seconds = 0;  // the daemon's, over the window
   int64_t cycles = 0;  // cycle.done lines (one per link and cycle)
   CallCounts calls;
   nlohmann::json ToJson() const;
@@ -37,6 +38,11 @@ struct LatencyResult {
   int pairs = 0;
   std::vector<LatencyRun> runs;
   IdleResult idle;  // measured after the first poll interval's changes
+};
+
+struct PollRun {
+  LatencyRun run;
+  IdleResult idle;  // when asked for
 };
 
 struct BacklogResult {
@@ -63,6 +69,8 @@ struct SteadyResult {
   double window_seconds = 0;    // the changing window, until the last write settled
   double window_cpu_seconds = 0;
   CallCounts window;
+  CallCounts window_net;        // less what the idle cycles of the same length cost
+  double window_net_cpu_seconds = 0;
   int defender_changes = 0, sentinel_changes = 0;
   long peak_rss_kb = 0;
   int64_t db_bytes = 0;
@@ -100,5 +108,7 @@ RunCost ColdStart(Session& s, int64_t twins, int poll_seconds);
 // Waits until no write was counted for `quiet` (bounded by `limit`).
 void WaitQuiet(const Session& s, std::chrono::seconds quiet, std::chrono::seconds limit);
 IdleResult MeasureIdle(const Session& s, std::chrono::seconds length);
+// One poll interval's latency on a world of its own (`pairs` incidents), and idle when asked.
+PollRun MeasureOnePoll(const Options& o, int poll, int pairs, bool with_idle);
 
 }  // namespace xdrsync::bench

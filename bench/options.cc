@@ -57,16 +57,16 @@ Sizes ReducedSizes() {
   Sizes s;
   s.latency_pairs = 12;
   s.latency_changes = 4;
-  s.backlog_incidents = 30;
+  s.backlog_incidents = 20;
   s.backlog_changes = 2;
   s.backlog_limit_seconds = 300;
-  s.cold_incidents = 300;
-  s.steady_pairs = 600;
+  s.cold_incidents = 60;
+  s.steady_pairs = 400;
   s.steady_minutes = 0.5;
-  s.steady_poll = 5;
-  s.links_tenants = 20;
+  s.steady_poll = 2;
+  s.links_tenants = 16;
   s.links_workspaces = 4;
-  s.links_incidents = 4;
+  s.links_incidents = 3;
   s.links_changes = 8;
   return s;
 }

@@ -42,7 +42,7 @@ json RunCost::ToJson() const {
 }
 
 json IdleResult::ToJson() const {
-  return {{"seconds", seconds}, {"cycles", cycles}, {"writes", calls.Writes()}, {"calls", calls.Total()},
+  return {{"seconds", seconds}, {"cpu_seconds", cpu_seconds}, {"cycles", cycles}, {"writes", calls.Writes()}, {"calls", calls.Total()},
           {"calls_per_cycle", Per(static_cast<double>(calls.Total()), static_cast<double>(cycles))},
           {"calls_by_kind", calls.ToJson()}};
 }
@@ -71,12 +71,14 @@ json SteadyResult::ToJson() const {
           {"changes", changes}, {"defender_changes", defender_changes}, {"sentinel_changes", sentinel_changes},
           {"window_seconds", window_seconds}, {"window_cpu_seconds", window_cpu_seconds},
           {"cpu_seconds_per_hour", Per(window_cpu_seconds, window_seconds) * 3600},
-          {"cpu_ms_per_change", Per(window_cpu_seconds * 1000, changes)},
+          {"cpu_ms_per_change_net_of_idle", Per(window_net_cpu_seconds * 1000, changes)},
           {"writes_per_change", Per(static_cast<double>(window.Writes()), changes)},
-          {"arm_calls_per_defender_change", Per(static_cast<double>(window.ApiNonList("arm.")), d)},
-          {"graph_calls_per_sentinel_change", Per(static_cast<double>(window.ApiNonList("graph.")), s)},
+          {"arm_calls_per_defender_change_net_of_idle", Per(static_cast<double>(window_net.Api("arm.")), d)},
+          {"graph_calls_per_sentinel_change_net_of_idle", Per(static_cast<double>(window_net.Api("graph.")), s)},
+          {"calls_per_change_net_of_idle", Per(static_cast<double>(window_net.Total()), changes)},
           {"calls_per_change", Per(static_cast<double>(window.Total()), changes)},
           {"window_calls_by_kind", window.ToJson()},
+          {"window_calls_by_kind_net_of_idle", window_net.ToJson()},
           {"peak_rss_mb", static_cast<double>(peak_rss_kb) / 1024.0}, {"db_bytes", db_bytes},
           {"db_bytes_per_pair", Per(static_cast<double>(db_bytes), pairs)}};
 }
