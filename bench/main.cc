@@ -5,6 +5,7 @@
 // 1 when the harness could not take one (a process died, a change never propagated), 2 on usage.
 #include <cstdio>
 #include <fstream>
+#include <future>
 
 #include "report.h"
 
@@ -29,8 +30,10 @@ int Main(const Options& o) {
   Results r;
   const auto start = Clock::now();
   try {
+    // The backlog is bound by the API budgets, not by CPU: it runs beside the latency runs.
+    std::future<void> backlog = std::async(std::launch::async, [&] { Run("backlog", o, [&] { r.backlog = MeasureBacklog(o); }); });
     Run("latency", o, [&] { r.latency = MeasureLatency(o); });
-    Run("backlog", o, [&] { r.backlog = MeasureBacklog(o); });
+    backlog.get();
     Run("cold", o, [&] { r.cold = MeasureColdStart(o); });
     Run("steady", o, [&] { r.steady = MeasureSteadyState(o); });
     Run("links", o, [&] { r.links = MeasureManyLinks(o); });

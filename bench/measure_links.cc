@@ -38,7 +38,7 @@ LinksResult MeasureManyLinks(const Options& o) {
   const auto window = Clock::now();
   const int count = std::min(z.links_changes, static_cast<int>(incidents.size()));
   // The first `count` incidents lie in as many different tenants (Seed goes round the tenants).
-  const double spacing = std::max(4.0 * z.links_poll, 20.0) / count;
+  const double spacing = std::max(2.0 * z.links_poll, 10.0) / count;
   std::vector<Change> changes = DriveChanges(s, log, incidents, count, spacing, 4.0 * z.links_poll + 120, 0);
   r.stats = Summarize(changes);
   r.window_seconds = SecondsSince(window);

@@ -72,13 +72,16 @@ SteadyResult MeasureSteadyState(const Options& o) {
 
   const CallCounts before = s.Counters();
   const double cpu_before = s.Sample().cpu_seconds();
+  const int64_t cycles_before = s.CyclesDone();
   const auto window = Clock::now();
   const std::vector<Change> changes = SteadyChanges(s, incidents, z);
   WaitQuiet(s, seconds(2 * z.steady_poll + 2), seconds(4 * z.steady_poll + 120));
   r.window_seconds = SecondsSince(window);
   r.window_cpu_seconds = s.Sample().cpu_seconds() - cpu_before;
   r.window = s.Counters().Minus(before);
-  const double idle_share = r.window_seconds / std::max(r.idle.seconds, 1e-9);
+  r.window_cycles = s.CyclesDone() - cycles_before;
+  // What as many idle cycles would have cost: today a cycle's cost does not depend on the changes.
+  const double idle_share = static_cast<double>(r.window_cycles) / static_cast<double>(std::max<int64_t>(r.idle.cycles, 1));
   r.window_net = r.window.Minus(r.idle.calls.Scaled(idle_share));
   r.window_net_cpu_seconds = std::max(0.0, r.window_cpu_seconds - r.idle.cpu_seconds * idle_share);
   r.changes = static_cast<int>(changes.size());

@@ -69,7 +69,8 @@ struct SteadyResult {
   double window_seconds = 0;    // the changing window, until the last write settled
   double window_cpu_seconds = 0;
   CallCounts window;
-  CallCounts window_net;        // less what the idle cycles of the same length cost
+  int64_t window_cycles = 0;
+  CallCounts window_net;        // less what as many idle cycles cost
   double window_net_cpu_seconds = 0;
   int defender_changes = 0, sentinel_changes = 0;
   long peak_rss_kb = 0;

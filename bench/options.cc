@@ -57,12 +57,12 @@ Sizes ReducedSizes() {
   Sizes s;
   s.latency_pairs = 12;
   s.latency_changes = 4;
-  s.backlog_incidents = 20;
+  s.backlog_incidents = 12;
   s.backlog_changes = 2;
   s.backlog_limit_seconds = 300;
   s.cold_incidents = 60;
   s.steady_pairs = 400;
-  s.steady_minutes = 0.5;
+  s.steady_minutes = 0.3;
   s.steady_poll = 2;
   s.links_tenants = 16;
   s.links_workspaces = 4;

@@ -70,6 +70,7 @@ json SteadyResult::ToJson() const {
           {"idle", idle.ToJson()},
           {"changes", changes}, {"defender_changes", defender_changes}, {"sentinel_changes", sentinel_changes},
           {"window_seconds", window_seconds}, {"window_cpu_seconds", window_cpu_seconds},
+          {"window_cycles", window_cycles},
           {"cpu_seconds_per_hour", Per(window_cpu_seconds, window_seconds) * 3600},
           {"cpu_ms_per_change_net_of_idle", Per(window_net_cpu_seconds * 1000, changes)},
           {"writes_per_change", Per(static_cast<double>(window.Writes()), changes)},
