@@ -65,5 +65,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "xdrsync-bench: %s\n%s", error.c_str(), xdrsync::bench::Usage().c_str());
     return 2;
   }
+  if (o.help) {
+    std::printf("%s", xdrsync::bench::Usage().c_str());
+    return 0;
+  }
   return xdrsync::bench::Main(o);
 }

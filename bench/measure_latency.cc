@@ -1,6 +1,7 @@
 // Propagation latency at each poll interval, idle writes, and latency during a cold-start backlog.
 #include <algorithm>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "measures.h"
@@ -40,18 +41,20 @@ void WaitQuiet(const Session& s, seconds quiet, seconds limit) {
   }
 }
 
-IdleResult MeasureIdle(const Session& s, seconds length) {
+IdleResult MeasureIdle(const Session& s, int cycles, seconds limit) {
+  // From the end of one cycle to the end of the `cycles`-th after it: the counters are read in the
+  // pause between cycles, so no cycle is counted in part.
+  s.WaitCycles(s.CyclesDone(), 1, limit);
   const CallCounts before = s.Counters();
-  const int64_t cycles = s.CyclesDone();
+  const int64_t done = s.CyclesDone();
   const double cpu = s.Sample().cpu_seconds();
   const auto start = Clock::now();
-  std::this_thread::sleep_for(length);
-  s.CheckAlive();
+  s.WaitCycles(done, cycles, limit);
   IdleResult r;
   r.seconds = SecondsSince(start);
   r.cpu_seconds = s.Sample().cpu_seconds() - cpu;
   r.calls = s.Counters().Minus(before);
-  r.cycles = s.CyclesDone() - cycles;
+  r.cycles = s.CyclesDone() - done;
   return r;
 }
 
@@ -66,13 +69,16 @@ PollRun MeasureOnePoll(const Options& o, int poll, int pairs, bool with_idle) {
   s.StartDaemon({poll, false, 21600});
   s.WaitCycles(0, 1, seconds(120 + 2 * poll));  // the start-up sweep is over
   const int count = 2 * o.sizes.latency_changes;
-  // Spread over at least two poll intervals, so the changes fall at every point of a cycle.
-  const double spacing = std::max(2.0 * poll, 10.0) / count;
+  // Spread over at least two poll intervals, so the changes fall at every point of a cycle, and
+  // at most one a second: the Sentinel -> Defender half then costs 0.5 Graph writes and 0.5 reads a
+  // second, within the default budgets (60 writes and 120 reads a minute), so the figure is latency,
+  // not a queue behind the budget.
+  const double spacing = std::max(1.0, std::max(2.0 * poll, 10.0) / count);
   PollRun r;
   r.run = {poll, Summarize(DriveChanges(s, log, incidents, count, spacing, 4.0 * poll + 60, 0))};
   if (with_idle) {
     WaitQuiet(s, seconds(2 * poll + 2), seconds(120));
-    r.idle = MeasureIdle(s, seconds(std::max(3 * poll + 1, 6)));
+    r.idle = MeasureIdle(s, 3, seconds(600));
   }
   if (s.StopDaemon() != 0) throw HarnessError("xdrsync run did not stop cleanly on SIGTERM");
   return r;
@@ -106,19 +112,27 @@ LatencyResult MeasureLatency(const Options& o) {
 namespace {
 
 // Changes during the backlog: a Sentinel-side change needs a twin, so it goes to the newest twin
-// already made; before the first, and on the other turns, a Defender change to the next incident.
-Change BacklogChange(const Session& s, chaos::RequestLog& log, const std::vector<Seeded>& incidents, int i) {
+// already made; before the first, and on the other turns, a Defender change to the last incident
+// not yet twinned. No incident is changed twice: a later change on the other side would win as the
+// newer one, and the first would rightly never cross.
+Change BacklogChange(const Session& s, chaos::RequestLog& log, const std::vector<Seeded>& incidents,
+                     std::set<std::string>& changed, int i) {
   log.Harvest();
   if (i % 2 == 1) {
     for (auto w = log.writes().rbegin(); w != log.writes().rend(); ++w) {
       if (w->method != "PUT" || w->status != 201) continue;
       for (const auto& inc : incidents) {
         const size_t at = w->path.rfind("/incidents/" + inc.twin);
-        if (at != std::string::npos && at + inc.twin.size() + 11 == w->path.size()) return MakeChange(s, inc, false, i);
+        if (at == std::string::npos || at + inc.twin.size() + 11 != w->path.size() || changed.count(inc.id)) continue;
+        changed.insert(inc.id);
+        return MakeChange(s, inc, false, i);
       }
     }
   }
-  return MakeChange(s, incidents[incidents.size() - 1 - static_cast<size_t>(i)], true, i);
+  for (auto inc = incidents.rbegin(); inc != incidents.rend(); ++inc) {
+    if (changed.insert(inc->id).second) return MakeChange(s, *inc, true, i);
+  }
+  throw HarnessError("every incident of the backlog was changed already");
 }
 
 }  // namespace
@@ -136,10 +150,11 @@ BacklogResult MeasureBacklog(const Options& o) {
   // The first change once the daemon is busy with the backlog, the others spread behind it.
   const double first = std::min(20.0, 2.0 * z.backlog_poll), spacing = std::max(10.0, 2.0 * z.backlog_poll);
   std::vector<Change> changes;
+  std::set<std::string> changed;
   for (int i = 0; i < 2 * z.backlog_changes; ++i) {
     std::this_thread::sleep_until(start + std::chrono::milliseconds(static_cast<int64_t>((first + i * spacing) * 1000)));
     s.CheckAlive();
-    changes.push_back(BacklogChange(s, log, incidents, i));
+    changes.push_back(BacklogChange(s, log, incidents, changed, i));
   }
   WaitAcross(s, log, changes, z.backlog_limit_seconds);
   result.stats = Summarize(changes);

@@ -68,7 +68,7 @@ SteadyResult MeasureSteadyState(const Options& o) {
   r.sweep_seconds = SecondsSince(restart);
   r.sweep = s.Counters();
   WaitQuiet(s, seconds(2 * z.steady_poll + 2), seconds(600));
-  r.idle = MeasureIdle(s, seconds(3 * z.steady_poll + 1));
+  r.idle = MeasureIdle(s, 3, seconds(3600));
 
   const CallCounts before = s.Counters();
   const double cpu_before = s.Sample().cpu_seconds();

@@ -108,7 +108,8 @@ LinksResult MeasureManyLinks(const Options& o);
 RunCost ColdStart(Session& s, int64_t twins, int poll_seconds);
 // Waits until no write was counted for `quiet` (bounded by `limit`).
 void WaitQuiet(const Session& s, std::chrono::seconds quiet, std::chrono::seconds limit);
-IdleResult MeasureIdle(const Session& s, std::chrono::seconds length);
+// Three (or `cycles`) whole idle cycles of every link.
+IdleResult MeasureIdle(const Session& s, int cycles, std::chrono::seconds limit);
 // One poll interval's latency on a world of its own (`pairs` incidents), and idle when asked.
 PollRun MeasureOnePoll(const Options& o, int poll, int pairs, bool with_idle);
 

@@ -83,8 +83,8 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--reduced") continue;
-    if (a == "--keep") {
-      out->keep = true;
+    if (a == "--keep" || a == "--help") {
+      (a == "--keep" ? out->keep : out->help) = true;
       continue;
     }
     if (i + 1 >= args.size()) {
@@ -120,7 +120,7 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
 }
 
 std::string Usage() {
-  return "usage: xdrsync-bench [--reduced] [--json FILE] [--keep] [--only latency,backlog,cold,steady,links]\n"
+  return "usage: xdrsync-bench [--help] [--reduced] [--json FILE] [--keep] [--only latency,backlog,cold,steady,links]\n"
          "  sizes: --polls 2,5,15 --latency-pairs N --latency-changes N --backlog-incidents N --backlog-changes N\n"
          "         --backlog-poll S --backlog-limit S --cold-incidents N --cold-alerts N --steady-pairs N\n"
          "         --steady-minutes M --steady-poll S --links-tenants N --links-workspaces N --links-incidents N\n"

@@ -32,6 +32,7 @@ struct Options {
   bool reduced = false;
   std::string json_path;  // empty: no JSON
   bool keep = false;      // keep the run directories
+  bool help = false;
   std::set<std::string> only;  // empty: every measurement
   Sizes sizes;
 

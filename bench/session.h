@@ -72,7 +72,8 @@ class Session {
   // `quiet`; returns the seconds from `since` to the last write seen. Throws past `limit`.
   double WaitSettled(int64_t creates, Clock::time_point since, std::chrono::seconds quiet,
                      std::chrono::seconds limit) const;
-  // Waits until every link logged `cycles` more cycle.done lines than at `base` (roughly).
+  // Waits until the links logged `cycles` × links more cycle.done lines than `base` (with one link:
+  // exactly `cycles` more cycles).
   void WaitCycles(int64_t base, int64_t cycles, std::chrono::seconds limit) const;
 
  private:
