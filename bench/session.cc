@@ -159,16 +159,21 @@ int64_t Session::DbBytes() const {
 
 double Session::WaitSettled(int64_t creates, Clock::time_point since, std::chrono::seconds quiet,
                             std::chrono::seconds limit) const {
-  int64_t writes = -1;
+  int64_t writes = -1, cycles_then = 0;
   auto last_write = Clock::now();
+  const auto links = static_cast<int64_t>(topology_.links().size());
   while (SecondsSince(since) < static_cast<double>(limit.count())) {
     CheckAlive();
     const int64_t now_writes = Counters().Writes();
     if (now_writes != writes) {
       writes = now_writes;
       last_write = Clock::now();
+      cycles_then = CyclesDone();
     }
-    if (Clock::now() - last_write >= quiet && TwinsCreated() >= creates && OutboxRows() == 0) {
+    // Two whole cycles of every link without a write: a cycle that reads many pairs can take
+    // longer than any fixed quiet time before it plans the next writes.
+    if (Clock::now() - last_write >= quiet && CyclesDone() >= cycles_then + 2 * links && TwinsCreated() >= creates &&
+        OutboxRows() == 0) {
       return std::chrono::duration<double>(last_write - since).count();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -69,7 +69,8 @@ class Session {
   int64_t DbBytes() const;     // the state database and its WAL
 
   // Waits until `creates` twins were made, the outbox is empty and no write was counted for
-  // `quiet`; returns the seconds from `since` to the last write seen. Throws past `limit`.
+  // `quiet` and two cycles of every link; returns the seconds from `since` to the last write seen.
+  // Throws past `limit`.
   double WaitSettled(int64_t creates, Clock::time_point since, std::chrono::seconds quiet,
                      std::chrono::seconds limit) const;
   // Waits until the links logged `cycles` × links more cycle.done lines than `base` (with one link:
