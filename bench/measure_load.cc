@@ -12,11 +12,13 @@ ColdResult MeasureColdStart(const Options& o) {
   const Sizes& z = o.sizes;
   ColdResult result;
   result.alerts = z.cold_alerts;
-  const int per_tenant = std::max(1, z.cold_incidents / 2);
-  result.incidents = 2 * per_tenant;
-  // Two tenants: one into an Azure-portal workspace (`arm` twins), one into an onboarded workspace
-  // (`defender-alert` twins).
-  Session s("cold", Topology(2, 2, 1), false, o.keep);
+  // Both ways: two tenants, one into an Azure-portal workspace (`arm` twins), one into an onboarded
+  // workspace (`defender-alert` twins). One way: one tenant, so the calls per twin are that way's.
+  const int tenants = z.cold_way == "both" ? 2 : 1;
+  const int per_tenant = std::max(1, z.cold_incidents / tenants);
+  result.incidents = tenants * per_tenant;
+  result.way = z.cold_way;
+  Session s("cold", Topology(tenants, tenants, z.cold_way == "arm" ? 0 : 1), false, o.keep);
   const auto seeding = Clock::now();
   s.SeedBulk(per_tenant, {z.cold_alerts, 500});
   result.seed_seconds = SecondsSince(seeding);

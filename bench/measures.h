@@ -54,6 +54,7 @@ struct BacklogResult {
 
 struct ColdResult {
   int incidents = 0, alerts = 0;
+  std::string way;
   double seed_seconds = 0;
   RunCost cost;
   nlohmann::json ToJson() const;

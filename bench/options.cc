@@ -99,6 +99,12 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
     } else if (a == "--polls") {
       out->sizes.polls.clear();
       if (!ParseList(v, &out->sizes.polls, nullptr, error)) return false;
+    } else if (a == "--cold-way") {
+      if (v != "both" && v != "arm" && v != "defender-alert") {
+        *error = "--cold-way: '" + v + "' is not both, arm or defender-alert";
+        return false;
+      }
+      out->sizes.cold_way = v;
     } else if (a == "--steady-minutes") {
       char* end = nullptr;
       out->sizes.steady_minutes = std::strtod(v.c_str(), &end);
@@ -122,8 +128,8 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
 std::string Usage() {
   return "usage: xdrsync-bench [--help] [--reduced] [--json FILE] [--keep] [--only latency,backlog,cold,steady,links]\n"
          "  sizes: --polls 2,5,15 --latency-pairs N --latency-changes N --backlog-incidents N --backlog-changes N\n"
-         "         --backlog-poll S --backlog-limit S --cold-incidents N --cold-alerts N --steady-pairs N\n"
-         "         --steady-minutes M --steady-poll S --links-tenants N --links-workspaces N --links-incidents N\n"
+         "         --backlog-poll S --backlog-limit S --cold-incidents N --cold-alerts N --cold-way both|arm|defender-alert\n"
+         "         --steady-pairs N --steady-minutes M --steady-poll S --links-tenants N --links-workspaces N --links-incidents N\n"
          "         --links-changes N --links-poll S\n";
 }
 

@@ -18,6 +18,7 @@ struct Sizes {
   int backlog_limit_seconds = 3600;     // a change still not across by then is a harness error
   int cold_incidents = 10000;           // unlimited cold start, two tenants
   int cold_alerts = 10;                 // alerts per incident
+  std::string cold_way = "both";        // both: two tenants, one per way; arm or defender-alert: one tenant
   int steady_pairs = 100000;
   double steady_minutes = 5;            // length of the changing window
   int steady_poll = 15;

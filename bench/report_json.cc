@@ -59,6 +59,7 @@ json ColdResult::ToJson() const {
   json out = cost.ToJson();
   out["incidents"] = incidents;
   out["alerts"] = incidents * alerts;
+  out["way"] = way;
   out["seed_seconds"] = seed_seconds;
   return out;
 }

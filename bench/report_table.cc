@@ -78,7 +78,7 @@ std::string Table(const Results& r) {
     t += Row("cold start " + n + ", default budgets", Cost(r.backlog->cold));
   }
   if (r.cold) {
-    t += Row("cold start " + std::to_string(r.cold->incidents) + " / " + std::to_string(r.cold->incidents * r.cold->alerts) + " alerts, unlimited", Cost(r.cold->cost));
+    t += Row("cold start " + std::to_string(r.cold->incidents) + " / " + std::to_string(r.cold->incidents * r.cold->alerts) + " alerts, " + r.cold->way + ", unlimited", Cost(r.cold->cost));
     t += Row("  calls by kind", Kinds(r.cold->cost.calls));
   }
   if (r.steady) Steady(*r.steady, t);
