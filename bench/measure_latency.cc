@@ -66,7 +66,7 @@ PollRun MeasureOnePoll(const Options& o, int poll, int pairs, bool with_idle) {
   s.SetEmulatorRateLimits(true);
   s.ResetCounters();
   chaos::RequestLog log(s.emulator());
-  s.StartDaemon({poll, false, 21600});
+  s.StartDaemon({poll, false, 21600, o.sizes.overlap_seconds});
   s.WaitCycles(0, 1, seconds(120 + 2 * poll));  // the start-up sweep is over
   const int count = 2 * o.sizes.latency_changes;
   // Spread over at least two poll intervals, so the changes fall at every point of a cycle, and
@@ -77,7 +77,7 @@ PollRun MeasureOnePoll(const Options& o, int poll, int pairs, bool with_idle) {
   PollRun r;
   r.run = {poll, Summarize(DriveChanges(s, log, incidents, count, spacing, 4.0 * poll + 60, 0))};
   if (with_idle) {
-    WaitQuiet(s, seconds(2 * poll + 2), seconds(120));
+    WaitQuiet(s, seconds(o.sizes.overlap_seconds + 2 * poll + 2), seconds(o.sizes.overlap_seconds + 300));
     r.idle = MeasureIdle(s, 3, seconds(600));
   }
   if (s.StopDaemon() != 0) throw HarnessError("xdrsync run did not stop cleanly on SIGTERM");

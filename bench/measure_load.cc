@@ -65,11 +65,11 @@ SteadyResult MeasureSteadyState(const Options& o) {
 
   s.ResetCounters();
   const auto restart = Clock::now();
-  s.StartDaemon({z.steady_poll, true, 21600});
+  s.StartDaemon({z.steady_poll, true, 21600, z.overlap_seconds});
   s.WaitCycles(0, 1, seconds(3600));
   r.sweep_seconds = SecondsSince(restart);
   r.sweep = s.Counters();
-  WaitQuiet(s, seconds(2 * z.steady_poll + 2), seconds(600));
+  WaitQuiet(s, seconds(z.overlap_seconds + 2 * z.steady_poll + 2), seconds(z.overlap_seconds + 600));
   r.idle = MeasureIdle(s, 3, seconds(3600));
 
   const CallCounts before = s.Counters();

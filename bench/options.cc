@@ -46,6 +46,7 @@ std::map<std::string, int*> IntFlags(Sizes& s) {
           {"--backlog-poll", &s.backlog_poll},           {"--backlog-limit", &s.backlog_limit_seconds},
           {"--cold-incidents", &s.cold_incidents},       {"--cold-alerts", &s.cold_alerts},
           {"--steady-pairs", &s.steady_pairs},           {"--steady-poll", &s.steady_poll},
+          {"--overlap", &s.overlap_seconds},
           {"--links-tenants", &s.links_tenants},         {"--links-workspaces", &s.links_workspaces},
           {"--links-incidents", &s.links_incidents},     {"--links-changes", &s.links_changes},
           {"--links-poll", &s.links_poll}};
@@ -64,6 +65,7 @@ Sizes ReducedSizes() {
   s.steady_pairs = 400;
   s.steady_minutes = 0.3;
   s.steady_poll = 2;
+  s.overlap_seconds = 10;
   s.links_tenants = 16;
   s.links_workspaces = 4;
   s.links_incidents = 3;
@@ -130,7 +132,7 @@ std::string Usage() {
          "  sizes: --polls 2,5,15 --latency-pairs N --latency-changes N --backlog-incidents N --backlog-changes N\n"
          "         --backlog-poll S --backlog-limit S --cold-incidents N --cold-alerts N --cold-way both|arm|defender-alert\n"
          "         --steady-pairs N --steady-minutes M --steady-poll S --links-tenants N --links-workspaces N --links-incidents N\n"
-         "         --links-changes N --links-poll S\n";
+         "         --links-changes N --links-poll S --overlap S\n";
 }
 
 }  // namespace xdrsync::bench

@@ -22,6 +22,9 @@ struct Sizes {
   int steady_pairs = 100000;
   double steady_minutes = 5;            // length of the changing window
   int steady_poll = 15;
+  // The daemon's overlap_seconds in the latency and steady-state runs. Every cycle re-reads what
+  // changed within it, so idle is measured only once this long has passed since the last write.
+  int overlap_seconds = 120;
   int links_tenants = 500;
   int links_workspaces = 20;
   int links_incidents = 100;            // per tenant

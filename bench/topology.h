@@ -29,6 +29,7 @@ struct DaemonSettings {
   int poll_seconds = 15;
   bool unlimited_budgets = false;  // false: the documented default budgets
   int full_sweep_seconds = 21600;
+  int overlap_seconds = 120;  // the product's default
 };
 
 class Topology {
