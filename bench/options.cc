@@ -59,7 +59,7 @@ Sizes ReducedSizes() {
   s.latency_pairs = 12;
   s.latency_changes = 4;
   s.backlog_incidents = 12;
-  s.backlog_changes = 2;
+  s.backlog_changes = 1;
   s.backlog_limit_seconds = 300;
   s.cold_incidents = 60;
   s.steady_pairs = 400;
