@@ -75,6 +75,8 @@ json SteadyResult::ToJson() const {
           {"cpu_seconds_per_hour", Per(window_cpu_seconds, window_seconds) * 3600},
           {"cpu_ms_per_change_net_of_idle", Per(window_net_cpu_seconds * 1000, changes)},
           {"writes_per_change", Per(static_cast<double>(window.Writes()), changes)},
+          {"arm_calls_per_defender_change", Per(static_cast<double>(window.ApiNonList("arm.")), d)},
+          {"graph_calls_per_sentinel_change", Per(static_cast<double>(window.ApiNonList("graph.")), s)},
           {"arm_calls_per_defender_change_net_of_idle", Per(static_cast<double>(window_net.Api("arm.")), d)},
           {"graph_calls_per_sentinel_change_net_of_idle", Per(static_cast<double>(window_net.Api("graph.")), s)},
           {"calls_per_change_net_of_idle", Per(static_cast<double>(window_net.Total()), changes)},
