@@ -17,6 +17,9 @@ class Daemon {
   int Stop();                 // SIGTERM; the exit code (-1 when it had to be killed)
   bool running() const;
   int starts() const { return starts_; }
+  int pid() const { return child_ ? child_->pid() : -1; }  // of the current (or last) process
+  // Where the current (or last) process writes its stdout: one JSON log line per event.
+  std::string out_path() const { return dir_ + "/daemon" + std::to_string(starts_) + ".out"; }
   std::string LastOutput() const;  // the tail of the current (or last) process's stdout and stderr
   // How the current process ended ("exit 3", "signal 11") and the tail of its output; for a
   // process that ended on its own.

@@ -28,8 +28,9 @@ void RequestLog::Harvest() {
     w.method = method;
     w.path = path;
     w.status = q.value("status", 0);
+    w.time = q.value("time", "");
     w.fault = q["fault"].is_string() ? q["fault"].get<std::string>() : (q["fault"].is_null() ? "" : q["fault"].dump());
-    w.body = q.value("body", "").substr(0, 2048);
+    w.body = q.value("body", "");
     writes_.push_back(std::move(w));
   }
 }

@@ -15,7 +15,8 @@ namespace xdrsync::chaos {
 
 struct WriteRequest {
   int64_t seq = 0;
-  std::string method, path, fault, body;  // body: its first 2 KiB
+  std::string method, path, fault, body;  // body: as the emulator logged it (its first 8 KiB)
+  std::string time;                       // when the emulator answered, on its clock (ISO 8601)
   int status = 0;
   // Took effect and was answered: a 2xx without an injected fault. A request whose effect the
   // daemon never heard of (a fault after applying) is not counted: the daemon must look again,
