@@ -42,6 +42,8 @@ class GraphDefenderClient final : public DefenderClient {
   std::string ListUrl(std::optional<Timestamp> since, const std::string& extra_filter, bool expand,
                       bool orderby) const;
   void NoteOrderFallback(std::atomic<bool>& flag, const char* reason);
+  // Makes the alert lists of listed incidents complete; a failure that concerns the service fails it.
+  Status CompleteListedAlerts(Collector* collector);
   // Sorts out a page request that failed: a fallback the segment can take, or its failure.
   void NoteFailedPage(const CallResult& call, bool first_page, bool expand, Segment* segment) const;
   bool ExpandAllowed() const;

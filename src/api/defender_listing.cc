@@ -152,32 +152,37 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
   }
 
   if (with_alerts) {
-    // Incidents listed without $expand (or with a list that may be capped) read their alerts
-    // themselves. A per-incident failure that concerns that incident goes into errors; one that
-    // concerns the service (5xx, 429, 401) fails the listing, so the cycle retries it whole.
-    std::vector<DefenderIncident>& items = collector.items();
-    std::vector<DefenderIncident> kept;
-    kept.reserve(items.size());
-    for (DefenderIncident& incident : items) {
-      Status completed = CompleteAlerts(incident, true);
-      const Code code = completed.code();
-      if (code == Code::kUnavailable || code == Code::kResourceExhausted || code == Code::kUnauthenticated) {
-        return completed;
-      }
-      if (completed.ok()) {
-        kept.push_back(std::move(incident));
-      } else {
-        collector.errors().push_back(
-            ItemError{0, incident.id, completed.Annotate("alerts of incident " + incident.id)});
-      }
-    }
-    items = std::move(kept);
+    if (Status completed = CompleteListedAlerts(&collector); !completed.ok()) return completed;
   }
   Listing<DefenderIncident> listing = std::move(collector).Finish();
   listing.complete = complete;
   if (!newest_trusted) listing.newest.reset();
   caller_.CountItems(listing.items.size());
   return listing;
+}
+
+Status GraphDefenderClient::CompleteListedAlerts(Collector* collector) {
+  // Incidents listed without $expand (or with a list that may be capped) read their alerts
+  // themselves. A per-incident failure that concerns that incident goes into errors; one that
+  // concerns the service (5xx, 429, 401) fails the listing, so the cycle retries it whole.
+  std::vector<DefenderIncident>& items = collector->items();
+  std::vector<DefenderIncident> kept;
+  kept.reserve(items.size());
+  for (DefenderIncident& incident : items) {
+    Status completed = CompleteAlerts(incident, true);
+    const Code code = completed.code();
+    if (code == Code::kUnavailable || code == Code::kResourceExhausted || code == Code::kUnauthenticated) {
+      return completed;
+    }
+    if (completed.ok()) {
+      kept.push_back(std::move(incident));
+    } else {
+      collector->errors().push_back(
+          ItemError{0, incident.id, completed.Annotate("alerts of incident " + incident.id)});
+    }
+  }
+  items = std::move(kept);
+  return Status::Ok();
 }
 
 GraphDefenderClient::Segment GraphDefenderClient::RunSegment(const std::string& first_url, bool expand,
