@@ -94,7 +94,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, ApiVarianceTest,
                          ::testing::Values(Variance{"OrderByIgnored", "ignored", "snapshot"},
                                            Variance{"OrderByRefused", "refused", "snapshot"},
                                            Variance{"LiveSkip", "honoured", "live-skip"}),
-                         [](const ::testing::TestParamInfo<Variance>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<Variance>& mode) { return mode.param.name; });
 
 }  // namespace
 }  // namespace xdrsync::integration

@@ -47,7 +47,8 @@ class EmulatorVarianceTest : public ::testing::Test {
 
   static std::vector<std::string> Ids(const ApiResult& page) {
     std::vector<std::string> ids;
-    for (const auto& item : page.Json()["value"]) ids.push_back(item["id"]);
+    const json body = page.Json();  // held: a range-for over a temporary's member dangles
+    for (const auto& item : body["value"]) ids.push_back(item["id"]);
     return ids;
   }
   static Query NextQuery(const ApiResult& page) {
