@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "control_client.h"
 #include "sync_fixture.h"
 #include "twin_id.h"
 
@@ -44,6 +45,8 @@ TEST_P(ApiVarianceTest, EveryChangeMadeWhileTheDaemonListsReachesSentinel) {
   scenario["settings"] = {{"graph_orderby", GetParam().orderby}, {"graph_paging", GetParam().paging}};
   ASSERT_NO_FATAL_FAILURE(StartEmulator(scenario));
   config_["overlap_seconds"] = 0;
+  const std::string port = FreePort();
+  config_["listen"] = "127.0.0.1:" + port;
   config_["full_sweep_interval_seconds"] = 86'400;
   std::vector<std::string> ids;
   for (int i = 0; i < 120; ++i) {
@@ -85,6 +88,14 @@ TEST_P(ApiVarianceTest, EveryChangeMadeWhileTheDaemonListsReachesSentinel) {
     EXPECT_EQ(with_orderby, 0u);
   } else {
     EXPECT_GT(with_orderby, 0u);
+  }
+  // The daemon noticed the variance it met (and says so in its metrics).
+  const std::string metrics = HttpCall(std::stoi(port), "GET", "/metrics").body;
+  const std::string orderby = GetParam().orderby;
+  const bool fallback = metrics.find("xdrsync_graph_order_fallback_total{") != std::string::npos;
+  EXPECT_EQ(fallback, orderby != "honoured") << metrics.substr(0, 3000);
+  if (fallback) {
+    EXPECT_NE(metrics.find("orderby_" + orderby), std::string::npos);
   }
   daemon->Signal(SIGTERM);
   EXPECT_EQ(daemon->Wait(std::chrono::seconds(12)).exit_code, 0);
