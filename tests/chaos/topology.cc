@@ -23,7 +23,7 @@ const ChaosLink* LinkOfTenant(const std::string& tenant) {
   return nullptr;
 }
 
-json Scenario(int paging_ballast) {
+json Scenario() {
   json clients = json::array();
   for (const char* t : {kContoso, kFabrikam, kSoc}) {
     clients.push_back({{"tenant", t}, {"client_id", kClientId}, {"secret", kSecret}});
@@ -32,12 +32,7 @@ json Scenario(int paging_ballast) {
                      {"client_id", kClientId},
                      {"secret", kSecret},
                      {"graph_roles", {"SecurityIncident.ReadWrite.All", "SecurityAlert.ReadWrite.All"}}});
-  json ballast = json::array();
-  for (int i = 0; i < paging_ballast; ++i) {
-    ballast.push_back({{"tenant", kContoso}, {"displayName", "Paging ballast " + std::to_string(i)}, {"severity", "low"}});
-  }
-  return {{"defender_incidents", ballast},
-          {"tenants", {kContoso, kFabrikam, kSoc, kHub}},
+  return {{"tenants", {kContoso, kFabrikam, kSoc, kHub}},
           {"workspaces",
            {{{"tenant", kSoc}, {"subscription", kSubscription}, {"resource_group", "soc-rg"},
              {"name", "soc-ws"}, {"onboarded", false}},

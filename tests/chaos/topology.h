@@ -33,9 +33,7 @@ struct ChaosLink {
 const std::vector<ChaosLink>& Links();
 const ChaosLink* LinkOfTenant(const std::string& tenant);
 
-// `paging_ballast` more low-severity incidents in the first link's tenant at the start, so that
-// its listings span more than one 50-item page (the API-variance modes act between pages).
-nlohmann::json Scenario(int paging_ballast = 0);
+nlohmann::json Scenario();
 // The daemon's config: state in `dir`, services at `base_url`, a short poll interval.
 nlohmann::json DaemonConfig(const std::string& dir, const std::string& base_url);
 
