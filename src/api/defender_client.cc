@@ -18,11 +18,16 @@ GraphDefenderClient::GraphDefenderClient(http::Transport& transport, GraphClient
       security_url_(TrimTrailingSlash(options_.graph_url) + "/v1.0/security"),
       beta_url_(TrimTrailingSlash(options_.graph_url) + "/beta/security"),
       caller_(transport, clock, logger, metrics,
-              CallerConfig{Dialect::kGraph, options_.graph_url, options_.tenant, options_.deadline}) {
+              CallerConfig{Dialect::kGraph, options_.graph_url, options_.tenant, options_.deadline}),
+      metrics_(metrics) {
   options_.page_size = std::clamp(options_.page_size, 1, 50);
   options_.alert_page_size = std::clamp(options_.alert_page_size, 1, 1000);
   options_.expanded_alerts_cap = std::max<size_t>(options_.expanded_alerts_cap, 1);
   options_.skip_ceiling = std::max<size_t>(options_.skip_ceiling, static_cast<size_t>(options_.page_size));
+  metrics_.Describe("xdrsync_graph_order_fallback_total", "counter",
+                    "Graph incident listings no longer relying on $orderby (refused or ignored), by tenant.");
+  metrics_.Describe("xdrsync_graph_paging_shifted_total", "counter",
+                    "Graph listing segments served an item twice under live $skip paging and listed again.");
 }
 
 http::Headers GraphDefenderClient::ReadHeaders() {

@@ -40,7 +40,13 @@ class GraphDefenderClient final : public DefenderClient {
                                                  bool with_alerts);
   // `pages_left` is the listing's page budget, spent by every page read.
   Segment RunSegment(const std::string& first_url, bool expand, Collector* collector, size_t* pages_left);
-  std::string ListUrl(std::optional<Timestamp> since, const std::string& extra_filter, bool expand) const;
+  std::string ListUrl(std::optional<Timestamp> since, const std::string& extra_filter, bool expand,
+                      bool orderby) const;
+  void NoteOrderFallback(std::atomic<bool>& flag, const char* reason);
+  // Makes the alert lists of listed incidents complete; a failure that concerns the service fails it.
+  Status CompleteListedAlerts(Collector* collector);
+  // Sorts out a page request that failed: a fallback the segment can take, or its failure.
+  void NoteFailedPage(const CallResult& call, bool first_page, bool expand, Segment* segment) const;
   bool ExpandAllowed() const;
   void NoteExpandFailed();
 
@@ -63,6 +69,12 @@ class GraphDefenderClient final : public DefenderClient {
   ApiCaller caller_;
   // Ticks before which listings skip $expand=alerts (it failed with 5xx); 0 = allowed.
   std::atomic<int64_t> expand_blocked_until_{0};
+  // Graph does not document $orderby on incidents. After a 400 naming it, it is no longer sent;
+  // after a listing whose stamps went backwards, the order is no longer relied upon. Either way
+  // a listing then only moves the watermark once it is complete (defender_listing.cc).
+  std::atomic<bool> orderby_sent_{true};
+  std::atomic<bool> order_honoured_{true};
+  Metrics& metrics_;
   // alerts_v2 does not document incidentId as a filter; after one 400 it is not tried again.
   std::atomic<bool> alerts_filter_supported_{true};
 };

@@ -7,10 +7,11 @@ namespace xdrsync::chaos {
 using nlohmann::json;
 
 std::unique_ptr<Emulator> Emulator::Start(const std::string& dir, const json& scenario, uint64_t seed,
-                                          std::string* error) {
+                                          const std::vector<std::string>& extra_args, std::string* error) {
   // Rate limits off: throttling comes from the 429 faults, at the rate the run asks for.
-  auto process = integration::EmulatorProcess::Start(
-      dir, scenario, {"--seed", std::to_string(seed), "--no-rate-limits"}, error);
+  std::vector<std::string> args = {"--seed", std::to_string(seed), "--no-rate-limits"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  auto process = integration::EmulatorProcess::Start(dir, scenario, args, error);
   if (!process) return nullptr;
   return std::unique_ptr<Emulator>(new Emulator(std::move(process)));
 }

@@ -21,8 +21,9 @@ class Emulator {
  public:
   // Writes the scenario to dir/scenario.json and starts the emulator; nullptr (reason in *error)
   // when it did not report its port within 20 s.
+  // `extra_args` go to the emulator's command line (the API-variance flags).
   static std::unique_ptr<Emulator> Start(const std::string& dir, const nlohmann::json& scenario, uint64_t seed,
-                                         std::string* error);
+                                         const std::vector<std::string>& extra_args, std::string* error);
   Emulator(const Emulator&) = delete;
   Emulator& operator=(const Emulator&) = delete;
 

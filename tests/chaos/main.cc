@@ -115,7 +115,7 @@ int RunChaos(const Options& o) {
   std::printf("run directory: %s\n", dir.c_str());
   Summary summary;
   std::string error;
-  auto emu = Emulator::Start(dir, Scenario(), o.seed, &error);
+  auto emu = Emulator::Start(dir, Scenario(), o.seed, ApiVarianceArgs(o.api_variance), &error);
   if (!emu) {
     std::printf("%s\n", error.c_str());
     PrintSummary(o, summary);

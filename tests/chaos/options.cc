@@ -31,6 +31,13 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
     } else if (a == "--settle-seconds") {
       if (!(v = value("--settle-seconds"))) return false;
       out->settle_seconds = std::atoi(v);
+    } else if (a == "--api-variance") {
+      if (!(v = value("--api-variance"))) return false;
+      out->api_variance = v;
+      if (out->api_variance != "none" && ApiVarianceArgs(out->api_variance).empty()) {
+        *error = "--api-variance must be none, orderby-ignored, orderby-refused or live-skip";
+        return false;
+      }
     } else if (a == "--keep") {
       out->keep = true;
     } else if (a == "--verbose") {
@@ -38,7 +45,7 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
     } else {
       *error = "unknown argument '" + a +
                "'; usage: xdrsync-chaos --seed N --steps M [--fault-rate 0.05] [--kills K] [--settle-seconds S] "
-               "[--keep] [--verbose]";
+               "[--api-variance none|orderby-ignored|orderby-refused|live-skip] [--keep] [--verbose]";
       return false;
     }
   }
@@ -54,7 +61,15 @@ std::string ReplayCommand(const Options& o) {
   std::ostringstream s;
   s << "xdrsync-chaos --seed " << o.seed << " --steps " << o.steps << " --fault-rate " << o.fault_rate << " --kills "
     << o.kills;
+  if (o.api_variance != "none") s << " --api-variance " << o.api_variance;
   return s.str();
+}
+
+std::vector<std::string> ApiVarianceArgs(const std::string& mode) {
+  if (mode == "orderby-ignored") return {"--graph-orderby", "ignored"};
+  if (mode == "orderby-refused") return {"--graph-orderby", "refused"};
+  if (mode == "live-skip") return {"--graph-paging", "live-skip"};
+  return {};
 }
 
 }  // namespace xdrsync::chaos

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace xdrsync::chaos {
 
@@ -14,10 +15,15 @@ struct Options {
   int settle_seconds = 120;  // bound on waiting for the daemon to drain after the last step
   bool keep = false;         // keep the run directory even when the run passes
   bool verbose = false;      // one line per step
+  // How the emulator's Graph listing varies from the documented API: none, orderby-ignored,
+  // orderby-refused, live-skip (docs/emulator.md, "Graph listing variance").
+  std::string api_variance = "none";
 };
 
 // Parses argv; false (with the message in *error) on a bad argument.
 bool ParseOptions(int argc, char** argv, Options* out, std::string* error);
 std::string ReplayCommand(const Options& o);
+// The emulator flags of o.api_variance (none for "none").
+std::vector<std::string> ApiVarianceArgs(const std::string& mode);
 
 }  // namespace xdrsync::chaos

@@ -22,6 +22,7 @@ const char kUsage[] =
     "usage: xdrsync-emulator [--port N] [--seed N] [--seed-file scenario.json]\n"
     "                        [--tenants t1,t2] [--workspaces tenant/sub/rg/name[:onboarded],...]\n"
     "                        [--token-lifetime SECONDS] [--list-lag-ms MS] [--arm-short-pages]\n"
+    "                        [--graph-orderby honoured|ignored|refused] [--graph-paging snapshot|live-skip]\n"
     "                        [--no-rate-limits] [--tls [--tls-cert cert.pem --tls-key key.pem]]\n";
 
 std::vector<std::string> Split(const std::string& text, char sep) {
@@ -92,6 +93,18 @@ int main(int argc, char** argv) {
       options.world.list_lag = std::chrono::milliseconds(std::stoll(value()));
     } else if (arg == "--arm-short-pages") {
       options.world.arm_short_pages = true;
+    } else if (arg == "--graph-orderby") {
+      const std::string mode = value();
+      if (!xdrsync::emulator::ParseGraphOrderBy(mode, &options.world.graph_orderby)) {
+        std::cerr << "bad --graph-orderby '" << mode << "'\n" << kUsage;
+        return 2;
+      }
+    } else if (arg == "--graph-paging") {
+      const std::string mode = value();
+      if (!xdrsync::emulator::ParseGraphPaging(mode, &options.world.graph_paging)) {
+        std::cerr << "bad --graph-paging '" << mode << "'\n" << kUsage;
+        return 2;
+      }
     } else if (arg == "--no-rate-limits") {
       options.limits.enabled = false;
     } else if (arg == "--tls") {

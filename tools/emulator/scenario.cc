@@ -74,6 +74,8 @@ json SettingsToJson(Services& s) {
           {"graph_page_size", w.graph_page_size},
           {"arm_page_size", w.arm_page_size},
           {"arm_short_pages", w.arm_short_pages},
+          {"graph_orderby", GraphOrderByName(w.graph_orderby)},
+          {"graph_paging", GraphPagingName(w.graph_paging)},
           {"token_lifetime_s", s.auth.token_lifetime()},
           {"rate_limits",
            {{"enabled", l.enabled},
@@ -95,6 +97,14 @@ bool ApplySettings(Services& s, const json& j, std::string* error) {
     w.graph_page_size = j.value("graph_page_size", w.graph_page_size);
     w.arm_page_size = j.value("arm_page_size", w.arm_page_size);
     w.arm_short_pages = j.value("arm_short_pages", w.arm_short_pages);
+    if (j.contains("graph_orderby") && !ParseGraphOrderBy(j["graph_orderby"].get<std::string>(), &w.graph_orderby)) {
+      *error = "settings.graph_orderby must be \"honoured\", \"ignored\" or \"refused\"";
+      return false;
+    }
+    if (j.contains("graph_paging") && !ParseGraphPaging(j["graph_paging"].get<std::string>(), &w.graph_paging)) {
+      *error = "settings.graph_paging must be \"snapshot\" or \"live-skip\"";
+      return false;
+    }
     s.world.SetSettings(w);
     if (j.contains("token_lifetime_s")) s.auth.SetTokenLifetime(j["token_lifetime_s"].get<long long>());
     if (j.contains("identity_header")) s.auth.SetIdentityHeader(j["identity_header"].get<std::string>());

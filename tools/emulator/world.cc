@@ -10,6 +10,32 @@ ApiResult GraphError(int status, const std::string& code, const std::string& mes
   return {status, {{"error", {{"code", code}, {"message", message}, {"details", json::array()}}}}};
 }
 
+const char* GraphOrderByName(GraphOrderBy mode) {
+  return mode == GraphOrderBy::kIgnored ? "ignored" : mode == GraphOrderBy::kRefused ? "refused" : "honoured";
+}
+
+bool ParseGraphOrderBy(const std::string& text, GraphOrderBy* out) {
+  for (GraphOrderBy mode : {GraphOrderBy::kHonoured, GraphOrderBy::kIgnored, GraphOrderBy::kRefused}) {
+    if (text == GraphOrderByName(mode)) {
+      *out = mode;
+      return true;
+    }
+  }
+  return false;
+}
+
+const char* GraphPagingName(GraphPaging mode) { return mode == GraphPaging::kLiveSkip ? "live-skip" : "snapshot"; }
+
+bool ParseGraphPaging(const std::string& text, GraphPaging* out) {
+  for (GraphPaging mode : {GraphPaging::kSnapshot, GraphPaging::kLiveSkip}) {
+    if (text == GraphPagingName(mode)) {
+      *out = mode;
+      return true;
+    }
+  }
+  return false;
+}
+
 World::World(EmuClock* clock, IdSource* ids, Journal* journal)
     : clock_(clock), ids_(ids), journal_(journal) {}
 

@@ -31,11 +31,30 @@ struct WorkspaceConfig {
   bool onboarded = false;  // onboarded to the Defender portal: Graph and ARM share incidents
 };
 
+// How the Graph incidents listing treats `$orderby`, which Graph does not document for incidents.
+enum class GraphOrderBy {
+  kHonoured,  // sorted as asked (the emulator's long-standing behaviour)
+  kIgnored,   // accepted, but items come in the service's own order (createdDateTime desc)
+  kRefused,   // 400 BadRequest naming $orderby
+};
+// How Graph incident nextLinks page.
+enum class GraphPaging {
+  kSnapshot,  // $skiptoken over the ids fixed by the first page: no gap, no repeat
+  kLiveSkip,  // $skip=N over the live filtered, ordered result: writes between pages shift it
+};
+// "honoured" / "ignored" / "refused", "snapshot" / "live-skip"; parsing returns false on others.
+const char* GraphOrderByName(GraphOrderBy mode);
+bool ParseGraphOrderBy(const std::string& text, GraphOrderBy* out);
+const char* GraphPagingName(GraphPaging mode);
+bool ParseGraphPaging(const std::string& text, GraphPaging* out);
+
 struct WorldSettings {
   std::chrono::milliseconds list_lag{0};  // eventual consistency of list results
   int graph_page_size = 50;               // page size when $top is absent
   int arm_page_size = 50;
   bool arm_short_pages = false;           // every 3rd page empty, every 3rd+1 half full
+  GraphOrderBy graph_orderby = GraphOrderBy::kHonoured;
+  GraphPaging graph_paging = GraphPaging::kSnapshot;
 };
 
 struct ApiResult {
@@ -152,6 +171,10 @@ class World {
   // Copies a Graph incident's state into its ARM twin (creating the twin if needed).
   void MirrorToArm(const std::string& tenant, GraphIncident* incident);
   void MirrorToGraph(const Workspace& ws, const ArmIncident& arm, const std::string& actor_name);
+  // Ids of the incidents the query's $filter matches, in the order the listing serves them
+  // (settings_.graph_orderby); a non-200 result is the service's refusal (caller holds mu_).
+  ApiResult MatchingIncidentIds(const Tenant& t, const std::map<std::string, std::string>& q,
+                                std::vector<std::string>* ids) const;
   GraphIncident& NewGraphIncident(const std::string& tenant, Tenant& t);
   std::string StoreSnapshot(Snapshot snapshot);
   // Serialized JSON of one list item at one version, rendered once: list pages are mostly

@@ -144,7 +144,55 @@ bool SplitToken(const std::string& token, std::string* snap, size_t* offset) {
   return true;
 }
 
+// The nextLink of live paging: the query as asked (filter, order, page size, expand, select) with
+// $skip moved on, so the next page is computed afresh over whatever matches by then.
+std::string LiveSkipLink(const std::string& base_url, const Query& q, size_t end) {
+  std::string link = base_url + "/security/incidents?";
+  for (const auto& [key, value] : q) {
+    if (key != "$skip" && key != "$skiptoken") link += key + "=" + PercentEncodeQueryValue(value) + "&";
+  }
+  return link + "$skip=" + std::to_string(end);
+}
+
 }  // namespace
+
+ApiResult World::MatchingIncidentIds(const Tenant& t, const Query& q, std::vector<std::string>* ids) const {
+  std::string error;
+  ODataFilter filter;
+  OrderBy order{"createdDateTime", true};
+  if (!Param(q, "$filter").empty() && !ParseFilter(Param(q, "$filter"), kIncidentFilter, &filter, &error)) {
+    return GraphError(400, "BadRequest", "Invalid filter clause: " + error);
+  }
+  if (!Param(q, "$orderby").empty()) {
+    if (settings_.graph_orderby == GraphOrderBy::kRefused) {
+      return GraphError(400, "BadRequest",
+                        "The query specified in the URI is not valid. Query option 'OrderBy' is not allowed. To "
+                        "allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or "
+                        "QueryValidationSettings.");
+    }
+    OrderBy asked;
+    if (!ParseOrderBy(Param(q, "$orderby"), {"lastUpdateDateTime", "createdDateTime", "id"}, &asked, &error)) {
+      return GraphError(400, "BadRequest", error);
+    }
+    if (settings_.graph_orderby == GraphOrderBy::kHonoured) order = asked;
+  }
+  std::vector<const GraphIncident*> rows;
+  for (const auto& [id, incident] : t.incidents) {
+    const GraphIncident* view = ListView(incident);
+    if (!view) continue;
+    if (FilterMatches(filter, [&](const std::string& f) { return IncidentField(*view, f); }, kIncidentTimeFields)) {
+      rows.push_back(view);
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [&](const GraphIncident* a, const GraphIncident* b) {
+    TimePoint ka = order.field == "lastUpdateDateTime" ? a->last_update : a->created;
+    TimePoint kb = order.field == "lastUpdateDateTime" ? b->last_update : b->created;
+    if (order.field != "id" && ka != kb) return order.descending ? ka > kb : ka < kb;
+    return order.descending && order.field == "id" ? NumericLess(b->id, a->id) : NumericLess(a->id, b->id);
+  });
+  for (const auto* row : rows) ids->push_back(row->id);
+  return {200, nullptr};
+}
 
 ApiResult World::GraphListIncidents(const std::string& tenant, const Query& q,
                                     bool include_unknown, const std::string& base_url) {
@@ -175,32 +223,8 @@ ApiResult World::GraphListIncidents(const std::string& tenant, const Query& q,
     ids = snap->ids;
     how.expand_alerts = snap->expand_alerts;
   } else {
-    ODataFilter filter;
-    OrderBy order{"createdDateTime", true};
-    if (!Param(q, "$filter").empty() &&
-        !ParseFilter(Param(q, "$filter"), kIncidentFilter, &filter, &error)) {
-      return GraphError(400, "BadRequest", "Invalid filter clause: " + error);
-    }
-    if (!Param(q, "$orderby").empty() &&
-        !ParseOrderBy(Param(q, "$orderby"), {"lastUpdateDateTime", "createdDateTime", "id"}, &order, &error)) {
-      return GraphError(400, "BadRequest", error);
-    }
-    std::vector<const GraphIncident*> rows;
-    for (const auto& [id, incident] : t.incidents) {
-      const GraphIncident* view = ListView(incident);
-      if (!view) continue;
-      if (FilterMatches(filter, [&](const std::string& f) { return IncidentField(*view, f); },
-                        kIncidentTimeFields)) {
-        rows.push_back(view);
-      }
-    }
-    std::sort(rows.begin(), rows.end(), [&](const GraphIncident* a, const GraphIncident* b) {
-      TimePoint ka = order.field == "lastUpdateDateTime" ? a->last_update : a->created;
-      TimePoint kb = order.field == "lastUpdateDateTime" ? b->last_update : b->created;
-      if (order.field != "id" && ka != kb) return order.descending ? ka > kb : ka < kb;
-      return order.descending && order.field == "id" ? NumericLess(b->id, a->id) : NumericLess(a->id, b->id);
-    });
-    for (const auto* row : rows) ids.push_back(row->id);
+    ApiResult refused = MatchingIncidentIds(t, q, &ids);
+    if (refused.status != 200) return refused;
   }
   std::string items;
   size_t end = std::min(ids.size(), offset + static_cast<size_t>(top));
@@ -217,7 +241,10 @@ ApiResult World::GraphListIncidents(const std::string& tenant, const Query& q,
   }
   json body = {{"@odata.context", base_url + "/$metadata#security/incidents"}};
   if (Param(q, "$count") == "true") body["@odata.count"] = ids.size();
-  if (end < ids.size() && top > 0) {
+  const bool live = settings_.graph_paging == GraphPaging::kLiveSkip && token.empty();
+  if (end < ids.size() && top > 0 && live) {
+    body["@odata.nextLink"] = LiveSkipLink(base_url, q, end);
+  } else if (end < ids.size() && top > 0) {
     if (snapshot_id.empty()) snapshot_id = StoreSnapshot({ids, "graph:" + tenant, {}, how.expand_alerts});
     body["@odata.nextLink"] = base_url + "/security/incidents?$top=" + std::to_string(top) +
                               (how.expand_alerts ? "&$expand=alerts" : "") + SelectSuffix(q) + "&$skiptoken=" +
@@ -341,7 +368,10 @@ ApiResult World::GraphListAlerts(const std::string& tenant, const Query& q, bool
     if (it != t.alerts.end()) value.push_back(Project(RenderGraphAlert(it->second, {include_unknown, false}), select));
   }
   json body = {{"@odata.context", base_url + "/$metadata#security/alerts_v2"}, {"value", value}};
-  if (end < ids.size() && top > 0) {
+  const bool live = settings_.graph_paging == GraphPaging::kLiveSkip && token.empty();
+  if (end < ids.size() && top > 0 && live) {
+    body["@odata.nextLink"] = LiveSkipLink(base_url, q, end);
+  } else if (end < ids.size() && top > 0) {
     if (snapshot_id.empty()) snapshot_id = StoreSnapshot({ids, "alerts:" + tenant, {}, false});
     body["@odata.nextLink"] = base_url + "/security/alerts_v2?$top=" + std::to_string(top) + SelectSuffix(q) +
                               "&$skiptoken=" + snapshot_id + "." + std::to_string(end);

@@ -2,13 +2,10 @@
 // paging in capped alert lists, against a scripted transport.
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "unit/clients/scripted_transport.h"
-#include "unit/clients/wire.h"
-#include "xdrsync/api/http_clients.h"
+#include "unit/clients/defender_listing_fixture.h"
 
 namespace xdrsync::api {
 namespace {
@@ -20,53 +17,6 @@ using xdrsync::testing::HeaderOf;
 using xdrsync::testing::json;
 using xdrsync::testing::kGraph;
 using xdrsync::testing::kIncidents;
-
-const Timestamp kSince = *Timestamp::Parse("2025-06-01T10:00:00Z");
-
-std::string T(int minute) {
-  return "2025-06-01T10:" + std::string(minute < 10 ? "0" : "") + std::to_string(minute) + ":00Z";
-}
-
-// The first URL of a segment, exactly as the client must encode it.
-std::string ListUrl(const std::string& since, int top, bool expand = false) {
-  return std::string(kIncidents) + "?$filter=lastUpdateDateTime%20ge%20" + since +
-         "&$orderby=lastUpdateDateTime%20asc&$top=" + std::to_string(top) + (expand ? "&$expand=alerts" : "");
-}
-std::string Since(int minute) {
-  return "2025-06-01T10:" + std::string(minute < 10 ? "0" : "") + std::to_string(minute) + ":00.0000000Z";
-}
-
-std::string Next(const std::string& token) { return std::string(kIncidents) + "?$top=3&$skiptoken=" + token; }
-
-std::string GraphErrorBody(const std::string& code, const std::string& message) {
-  return json{{"error", {{"code", code}, {"message", message}, {"innerError", {{"request-id", "r-body"}}}}}}.dump();
-}
-
-std::vector<std::string> Ids(const Listing<domain::DefenderIncident>& listing) {
-  std::vector<std::string> ids;
-  for (const auto& i : listing.items) ids.push_back(i.id);
-  return ids;
-}
-
-class DefenderListingTest : public ::testing::Test {
- protected:
-  std::unique_ptr<DefenderClient> Make(int page_size, size_t alerts_cap = 100) {
-    GraphClientOptions options;
-    options.graph_url = kGraph;
-    options.tenant = "t-1";
-    options.page_size = page_size;
-    options.expanded_alerts_cap = alerts_cap;
-    options.deadline = std::chrono::milliseconds(12'000);
-    return MakeGraphDefenderClient(transport_, options, clock_, logger_, metrics_);
-  }
-
-  void TearDown() override { EXPECT_EQ(transport_.remaining(), 0u) << "requests left in the script"; }
-
-  xdrsync::testing::ScriptedTransport transport_;
-  FakeClock clock_{*Timestamp::Parse("2025-06-01T12:00:00Z")};
-  MemoryLogger logger_;
-  Metrics metrics_;
-};
 
 TEST_F(DefenderListingTest, DistinctNextLinksWithoutEndStopAtThePageBudget) {
   // A service (or something posing as one) that hands out a new nextLink on every page would keep

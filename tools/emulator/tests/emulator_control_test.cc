@@ -116,6 +116,29 @@ TEST_F(EmulatorControl, ListLagHidesNewIncidentsAndShowsOldVersionsUntilItPasses
   EXPECT_EQ(listed[1]["displayName"], "after");
 }
 
+TEST_F(EmulatorControl, ApiVarianceSettingsSwitchTheGraphListing) {
+  std::string token = GraphToken();
+  for (int i = 0; i < 3; ++i) Control("POST", "/tenants/t1/incidents", json::object());
+  const std::string asc = "/v1.0/security/incidents?$orderby=lastUpdateDateTime%20asc&$top=2";
+  EXPECT_EQ(Control("GET", "/settings")["graph_orderby"], "honoured");
+  EXPECT_EQ(Control("GET", "/settings")["graph_paging"], "snapshot");
+
+  EXPECT_EQ(Control("POST", "/settings", {{"graph_orderby", "refused"}})["graph_orderby"], "refused");
+  auto refused = http_->Get(asc, token);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("OrderBy"), std::string::npos);
+
+  Control("POST", "/settings", {{"graph_orderby", "honoured"}, {"graph_paging", "live-skip"}});
+  std::string next = http_->Get(asc, token).Json()["@odata.nextLink"];
+  EXPECT_NE(next.find("$skip=2"), std::string::npos) << next;
+  EXPECT_EQ(http_->Get(next.substr(next.find("/v1.0")), token).Json()["value"].size(), 1u);
+
+  auto bad = http_->SendJson("POST", "/_control/settings", {{"graph_paging", "sometimes"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("graph_paging"), std::string::npos);
+  EXPECT_EQ(Control("GET", "/settings")["graph_paging"], "live-skip") << "a bad setting changes nothing";
+}
+
 TEST_F(EmulatorControl, TraceIsRefusedAndUnknownPathsAre404) {
   auto trace = http_->Send("TRACE", "/v1.0/security/incidents", {{"Authorization", "Bearer secret"}});
   EXPECT_EQ(trace.status, 405);
