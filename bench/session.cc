@@ -39,7 +39,7 @@ json IncidentSpec(size_t n, const IncidentShape& shape) {
 Session::Session(const std::string& label, const Topology& topology, bool emulator_rate_limits, bool keep)
     : dir_(MakeDir(label)), topology_(topology), keep_(keep) {
   std::string error;
-  emu_ = chaos::Emulator::Start(dir_, topology_.Scenario(), 1, &error);
+  emu_ = chaos::Emulator::Start(dir_, topology_.Scenario(), 1, {}, &error);
   if (!emu_) throw HarnessError(label + ": " + error);
   SetEmulatorRateLimits(emulator_rate_limits);
   daemon_ = std::make_unique<chaos::Daemon>(dir_, dir_ + "/xdrsync.json");
