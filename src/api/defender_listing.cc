@@ -148,7 +148,7 @@ GraphDefenderClient::Segment GraphDefenderClient::RunSegment(const std::string& 
     }
     const size_t on_page = page->items.size() + page->errors.size();
     received += on_page;
-    caller_.CountParseErrors(page->errors.size());
+    caller_.ReportItemErrors(call, &page->errors);
     std::string next = std::move(page->next_link);
     segment.new_items += collector->Add(std::move(*page));
 
