@@ -1,5 +1,7 @@
 #include "client_common.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "http_text.h"
@@ -131,7 +133,11 @@ Status ApiCaller::BodyError(const CallResult& call, const Status& parse) {
                     parse.message() + " (request-id " + (call.request_id.empty() ? "none" : call.request_id) + ")");
 }
 
-bool ApiCaller::IsOwnUrl(std::string_view url) const { return !origin_.empty() && UrlOrigin(url) == origin_; }
+bool ApiCaller::IsOwnUrl(std::string_view url) const {
+  // A URL is printable ASCII; anything else (invalid UTF-8, spaces, controls) is no link of ours.
+  const bool plain = std::all_of(url.begin(), url.end(), [](char c) { return c > ' ' && c < '\x7f'; });
+  return plain && !origin_.empty() && UrlOrigin(url) == origin_;
+}
 
 void ApiCaller::NoteDate(const http::Response& response) {
   const std::optional<Timestamp> date = ParseHttpDate(HeaderValue(response.headers, "date"));
@@ -147,6 +153,15 @@ void ApiCaller::CountItems(size_t n) {
 
 void ApiCaller::CountParseErrors(size_t n) {
   if (n > 0) metrics_.Add("xdrsync_api_parse_errors_total", {{"api", api_}}, static_cast<double>(n));
+}
+
+void ApiCaller::ReportItemErrors(const CallResult& call, std::vector<ItemError>* errors) {
+  CountParseErrors(errors->size());
+  const std::string request_id = call.request_id.empty() ? std::string("none") : call.request_id;
+  for (ItemError& e : *errors) {
+    e.status = ParseError(e.status.message() + " (request-id " + request_id + ")");
+    logger_.Warn("api.item_unreadable", {{"api", api_}, {"item", e.id}, {"error", e.status.message()}});
+  }
 }
 
 }  // namespace xdrsync::api::detail

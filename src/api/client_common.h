@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "xdrsync/api/page.h"
 #include "xdrsync/core/clock.h"
 #include "xdrsync/core/log.h"
 #include "xdrsync/core/metrics.h"
@@ -57,6 +59,9 @@ class ApiCaller {
   int64_t ClockOffset() const { return clock_offset_.load(); }
   void CountItems(size_t n);
   void CountParseErrors(size_t n);
+  // The unreadable items of one page: counted, each logged (`api.item_unreadable`) and its
+  // message given the call's request id, so the quarantine record names the response too.
+  void ReportItemErrors(const CallResult& call, std::vector<ItemError>* errors);
 
   std::string_view api() const { return api_; }
   Logger& logger() const { return logger_; }

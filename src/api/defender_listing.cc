@@ -211,7 +211,7 @@ GraphDefenderClient::Segment GraphDefenderClient::RunSegment(const std::string& 
     }
     const size_t on_page = page->items.size() + page->errors.size();
     received += on_page;
-    caller_.CountParseErrors(page->errors.size());
+    caller_.ReportItemErrors(call, &page->errors);
     for (const DefenderIncident& item : page->items) {
       if (last_stamp && item.last_update < *last_stamp) segment.unordered = true;
       last_stamp = item.last_update;

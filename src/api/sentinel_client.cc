@@ -5,6 +5,7 @@
 
 #include "http_text.h"
 #include "xdrsync/api/arm_codec.h"
+#include "xdrsync/core/strings.h"
 
 namespace xdrsync::api {
 namespace detail {
@@ -98,7 +99,7 @@ Status ArmSentinelClient::ListPages(std::string url, Listing<SentinelIncident>* 
     if (!call.ok()) return call.status;
     Result<Page<SentinelIncident>> page = ParseSentinelIncidentPage(call.body);
     if (!page.ok()) return ApiCaller::BodyError(call, page.status());
-    caller_.CountParseErrors(page->errors.size());
+    caller_.ReportItemErrors(call, &page->errors);
     const bool empty = page->items.empty() && page->errors.empty();
     std::string next = std::move(page->next_link);
     collector.Add(std::move(*page));
@@ -147,6 +148,10 @@ Result<SentinelIncident> ArmSentinelClient::Get(const std::string& name) {
   CallResult call = caller_.Call("GET", Url(IncidentPath(name)), ReadHeaders());
   if (!call.ok()) return call.status;
   Result<SentinelIncident> incident = ParseSentinelIncident(call.body);
+  if (incident.ok() && !EqualsIgnoreCase(incident->name, name)) {
+    // Another incident's body under this one's name would be synced as this one's state.
+    incident = ParseError("it describes incident '" + incident->name + "', not '" + name + "'");
+  }
   if (!incident.ok()) {
     caller_.CountParseErrors(1);
     return ApiCaller::BodyError(call, incident.status());
@@ -170,7 +175,7 @@ Result<std::vector<SentinelComment>> ArmSentinelClient::ListComments(const std::
     if (!page->errors.empty()) {
       // Our own comments have deterministic ids and are re-PUT idempotently, so one unreadable
       // comment costs at most a rewrite, never a duplicate; the incident stays readable.
-      caller_.CountParseErrors(page->errors.size());
+      caller_.ReportItemErrors(call, &page->errors);
       caller_.logger().Warn(
           "arm_comment_unreadable",
           {{"tenant", options_.tenant}, {"incident", name}, {"error", page->errors.front().status.message()}});

@@ -197,6 +197,9 @@ void PostFault(const FaultRule& fault, HttpResponse* response) {
       }
       break;
     }
+    case FaultKind::kReplaceBody:
+      response->body = ReplacementBody(fault);
+      break;
     default:
       break;
   }

@@ -1,6 +1,8 @@
 #include "fault_injector.h"
 
+#include <fstream>
 #include <map>
+#include <sstream>
 
 namespace xdrsync::emulator {
 namespace {
@@ -15,7 +17,8 @@ const std::map<std::string, FaultKind>& KindNames() {
       {"drop_after_apply", FaultKind::kDropAfterApply},
       {"malformed_json", FaultKind::kMalformedJson},
       {"unknown_enum", FaultKind::kUnknownEnum},
-      {"conflict_next_put", FaultKind::kConflictNextPut}};
+      {"conflict_next_put", FaultKind::kConflictNextPut},
+      {"replace_body", FaultKind::kReplaceBody}};
   return kNames;
 }
 
@@ -79,6 +82,8 @@ bool FaultRuleFromJson(const nlohmann::json& j, FaultRule* out, std::string* err
   r.retry_after_s = j.value("retry_after_s", 1.0);
   r.field = j.value("field", "status");
   r.enum_value = j.value("enum_value", "someFutureValue");
+  r.body = j.value("body", "");
+  r.body_file = j.value("body_file", "");
   try {
     std::regex test(r.path_glob.empty() ? (r.path_regex.empty() ? ".*" : r.path_regex)
                                         : GlobToRegex(r.path_glob));
@@ -100,7 +105,17 @@ nlohmann::json FaultRuleToJson(const FaultRule& r) {
           {"count", r.count},     {"skip", r.skip},         {"connection", r.connection},         {"status", r.status},
           {"latency_ms", r.latency_ms}, {"hang_ms", r.hang_ms},
           {"retry_after_s", r.retry_after_s}, {"field", r.field},
-          {"enum_value", r.enum_value}, {"fired", r.fired}, {"matched", r.matched}};
+          {"enum_value", r.enum_value}, {"body_file", r.body_file},
+          {"body_bytes", r.body.size()}, {"fired", r.fired}, {"matched", r.matched}};
+}
+
+std::string ReplacementBody(const FaultRule& rule) {
+  if (rule.body_file.empty()) return rule.body;
+  std::ifstream in(rule.body_file, std::ios::binary);
+  if (!in) return "emulator: replace_body cannot read body_file " + rule.body_file;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
 }
 
 std::string FaultInjector::Add(FaultRule rule) {

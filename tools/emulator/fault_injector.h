@@ -24,6 +24,7 @@ enum class FaultKind {
   kMalformedJson,    // apply, then send a body that is not JSON
   kUnknownEnum,      // apply, then replace `field` in the reply with `enum_value`
   kConflictNextPut,  // the next matching PUT/PATCH gets 409 and is not applied
+  kReplaceBody,      // apply, then send `body` (or the bytes of `body_file`) in place of the reply
 };
 
 struct FaultRule {
@@ -44,14 +45,20 @@ struct FaultRule {
   double retry_after_s = 1.0;
   std::string field = "status";
   std::string enum_value = "someFutureValue";
+  std::string body;       // kReplaceBody: the reply body as text
+  std::string body_file;  // kReplaceBody: a file read each time the rule fires (any bytes)
   int fired = 0;
   int matched = 0;
 };
 
 // JSON <-> rule; kinds by name: "status" (or "429","500","503","504"), "latency", "hang",
-// "reset", "truncate", "drop_after_apply", "malformed_json", "unknown_enum", "conflict_next_put".
+// "reset", "truncate", "drop_after_apply", "malformed_json", "unknown_enum", "conflict_next_put",
+// "replace_body".
 bool FaultRuleFromJson(const nlohmann::json& j, FaultRule* out, std::string* error);
 nlohmann::json FaultRuleToJson(const FaultRule& rule);
+// The body a kReplaceBody rule serves: `body_file`'s bytes when set (a note saying it cannot be
+// read otherwise, so the test sees the mistake), else `body`.
+std::string ReplacementBody(const FaultRule& rule);
 
 class FaultInjector {
  public:

@@ -279,6 +279,16 @@ TEST(ConfigTest, SyntaxErrorsGiveLineAndColumn) {
       << r.status().message();
 }
 
+// Found by fuzz_config: path tracking made deep nesting quadratic (46 KB of '[' took over 10 s).
+TEST(ConfigTest, ADocumentNestedTooDeepIsOneProblem) {
+  auto r = ParseConfig(std::string(100'000, '['), "deep.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "deep.json: (document): nested deeper than 64 levels") << r.status().ToString();
+  // Brackets inside strings are text, not nesting.
+  auto text = ParseConfig("{\"state_path\": \"" + std::string(200, '[') + "\"}", "ok.json");
+  EXPECT_EQ(text.status().message().find("nested"), std::string::npos) << text.status().ToString();
+}
+
 TEST(ConfigTest, DuplicateKeysAreRefusedWithTheirPath) {
   auto r = ParseConfig(R"({"poll_interval_seconds": 5, "poll_interval_seconds": 6})", "a.json");
   ASSERT_FALSE(r.ok());

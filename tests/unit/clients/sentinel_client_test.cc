@@ -109,16 +109,31 @@ TEST_F(SentinelClientTest, ANextLinkToAnotherHostFailsTheListing) {
   EXPECT_NE(listing.status().message().find("leaves the service"), std::string::npos);
 }
 
+TEST_F(SentinelClientTest, ANextLinkThatIsNotPlainAsciiIsNotFollowed) {
+  transport_.Expect("GET", kChangedUrl, 200,
+                    ArmPage({ArmIncident("a", "2025-06-01T10:01:00Z")}, Next("a b")),
+                    {{"x-ms-request-id", "rid-9"}});
+  auto listing = client_->ListChanged(*Timestamp::Parse("2025-06-01T10:00:00Z"));
+  ASSERT_FALSE(listing.ok());
+  EXPECT_NE(listing.status().message().find("not followed (request-id rid-9)"), std::string::npos)
+      << listing.status().ToString();
+}
+
 TEST_F(SentinelClientTest, OneBadIncidentIsReportedBesideTheGoodOnes) {
   json bad = ArmIncident("b", "2025-06-01T10:02:00Z");
   bad["properties"]["labels"] = "not a list";
-  transport_.Expect("GET", kChangedUrl, 200, ArmPage({ArmIncident("a", "2025-06-01T10:01:00Z"), bad}));
+  transport_.Expect("GET", kChangedUrl, 200, ArmPage({ArmIncident("a", "2025-06-01T10:01:00Z"), bad}),
+                    {{"x-ms-request-id", "rid-3"}});
   auto listing = client_->ListChanged(*Timestamp::Parse("2025-06-01T10:00:00Z"));
   ASSERT_TRUE(listing.ok()) << listing.status().ToString();
   ASSERT_EQ(listing->items.size(), 1u);
   ASSERT_EQ(listing->errors.size(), 1u);
   EXPECT_EQ(listing->errors[0].id, "b");
   EXPECT_EQ(metrics_.Value("xdrsync_api_parse_errors_total", {{"api", "arm"}}), 1);
+  // Logged, and the quarantine record will name the response.
+  EXPECT_NE(listing->errors[0].status.message().find("(request-id rid-3)"), std::string::npos);
+  ASSERT_EQ(logger_.Count("api.item_unreadable"), 1u);
+  EXPECT_EQ(logger_.entries().back().Field("item"), "b");
 }
 
 TEST_F(SentinelClientTest, ListRecentAsksForTheNewestCreated) {
@@ -144,6 +159,18 @@ TEST_F(SentinelClientTest, GetReadsTheIncidentAndAllItsComments) {
   ASSERT_EQ(incident->comments.size(), 2u);
   EXPECT_EQ(incident->comments[1].message, "two");
   EXPECT_EQ(incident->comments[0].author_upn, "ann@contoso.com");
+}
+
+TEST_F(SentinelClientTest, GetRefusesTheBodyOfAnotherIncident) {
+  transport_.Expect("GET", Incidents(std::string("/inc-1?") + kApiVersion), 200,
+                    ArmIncident("inc-2", "2025-06-01T10:01:00Z").dump(), {{"x-ms-request-id", "rid-7"}});
+
+  auto incident = client_->Get("inc-1");
+  ASSERT_FALSE(incident.ok());
+  EXPECT_EQ(incident.status().code(), Code::kParseError);
+  EXPECT_NE(incident.status().message().find("describes incident 'inc-2', not 'inc-1'"), std::string::npos)
+      << incident.status().ToString();
+  EXPECT_NE(incident.status().message().find("request-id rid-7"), std::string::npos) << incident.status().ToString();
 }
 
 TEST_F(SentinelClientTest, PutSendsTheWholeIncidentWithItsEtag) {

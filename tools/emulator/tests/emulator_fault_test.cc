@@ -1,5 +1,7 @@
 // Every fault kind, as a client sees it on the wire, and whether the write behind it happened.
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 
 #include "emulator_fixture.h"
 
@@ -113,6 +115,21 @@ TEST_F(EmulatorFault, MalformedJsonAndUnknownEnum) {
   Fault({{"kind", "unknown_enum"}, {"count", 1}, {"field", "severity"}, {"enum_value", "critical"}});
   EXPECT_EQ(http_->Get("/v1.0/security/incidents/" + id_, graph_).Json()["severity"], "critical");
   EXPECT_EQ(http_->Get("/v1.0/security/incidents/" + id_, graph_).Json()["severity"], "medium");
+}
+
+TEST_F(EmulatorFault, ReplaceBodyServesTheTextOrTheBytesOfAFile) {
+  const std::string file = ::testing::TempDir() + "emulator-replace-body";
+  const std::string bytes = "{\"value\":[{\"id\":\"\xff\xfe\"}]}";
+  std::ofstream(file, std::ios::binary) << bytes;
+  Fault({{"kind", "replace_body"}, {"count", 1}, {"body_file", file}});
+  auto replaced = http_->Get("/v1.0/security/incidents/" + id_, graph_);
+  EXPECT_EQ(replaced.status, 200);
+  EXPECT_EQ(replaced.body, bytes);
+  Fault({{"kind", "replace_body"}, {"count", 1}, {"body", "<html>gateway</html>"}});
+  EXPECT_EQ(http_->Get("/v1.0/security/incidents/" + id_, graph_).body, "<html>gateway</html>");
+  EXPECT_EQ(Control("GET", "/requests")["requests"].back()["fault"], "replace_body");
+  EXPECT_EQ(http_->Get("/v1.0/security/incidents/" + id_, graph_).Json()["id"], id_);
+  std::remove(file.c_str());
 }
 
 TEST_F(EmulatorFault, ConflictOnTheNextPutOnly) {
