@@ -64,6 +64,9 @@ json DaemonConfig(const std::string& dir, const std::string& base_url) {
   return {{"state_path", dir + "/state.db"},
           {"poll_interval_seconds", 1},
           {"full_sweep_interval_seconds", 30},
+          // The emulator shows a created alert at once: a createAlert lost before it was applied is
+          // found out and sent again within the settle time.
+          {"create_recheck_seconds", 5},
           {"listen", ""},
           {"log", {{"format", "json"}, {"level", "info"}}},
           {"defender_tenants", tenants},
