@@ -3,12 +3,12 @@
 # their own build directory and runs each for a short time, seeded from the bad-input corpus
 # (tests/data/bad) and the good examples in the tree. Any crash, leak, sanitizer report or
 # timeout fails the script; the input that caused it is left in build-fuzz/artifacts.
-#   scripts/check-fuzz.sh                 (XDRSYNC_FUZZ_SECONDS per target, default 20;
+#   scripts/check-fuzz.sh                 (XDRSYNC_FUZZ_SECONDS per target, default 10;
 #                                          XDRSYNC_FUZZ_BUILD_DIR, default build-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${XDRSYNC_FUZZ_BUILD_DIR:-build-fuzz}
-seconds=${XDRSYNC_FUZZ_SECONDS:-20}
+seconds=${XDRSYNC_FUZZ_SECONDS:-10}
 start=$SECONDS
 say() { printf 'check-fuzz: %s (%ds)\n' "$*" $((SECONDS - start)); }
 
