@@ -84,11 +84,7 @@ void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_
     batches[b].writes = std::move(left);
     backlog.push_back(std::move(batches[b]));
   }
-  if (report.carried > 0) {
-    ctx.metrics->Set("xdrsync_writes_carried", {{"link", Link()}}, static_cast<double>(report.carried));
-  } else {
-    ctx.metrics->Set("xdrsync_writes_carried", {{"link", Link()}}, 0);
-  }
+  ctx.metrics->Set("xdrsync_writes_carried", {{"link", Link()}}, static_cast<double>(report.carried));
 }
 
 Status LinkRunner::Impl::ExecuteOne(const Backlog& batch, const PendingWrite& row, Timestamp now) {
