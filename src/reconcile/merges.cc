@@ -72,32 +72,7 @@ void Planner::HandleRedirect(const DefenderIncident& a) {
   }
   const SentinelIncident* a_twin = FindSentinel(pair->sentinel_id);
   if (a_twin != nullptr) {
-    PendingWrites w;
-    w.sentinel = *a_twin;
-    domain::FieldValues values = domain::CanonicalSentinel(*a_twin);
-    values[Field::kStatus] = "Closed";
-    *w.sentinel = domain::SentinelWithFields(*a_twin, values, {Field::kStatus});
-    if (a_twin->status.value != domain::SStatus::kClosed) {
-      w.sentinel_fields.insert(Field::kStatus);
-      w.sentinel_changes.push_back({Field::kStatus, WireText(a_twin->status), "Closed", "merged into " + *survivor});
-    }
-    if (!domain::HasLabel(*a_twin, domain::kLabelRedirected)) {
-      domain::SetReservedLabel(*w.sentinel, domain::kLabelRedirected, true);
-      w.labels_added.emplace_back(domain::kLabelRedirected);
-    }
-    CommentWrite notice;
-    notice.defender_id = a.id;
-    notice.target = Side::kSentinel;
-    notice.target_incident = a_twin->name;
-    notice.uuid = domain::OwnCommentUuid(Link(), "merge", a.id);
-    const SentinelIncident* b_twin = FindSentinel(b_pair->sentinel_id);
-    notice.text = domain::Marker(notice.uuid) + " Defender merged this incident into incident " + *survivor +
-                  ". Defender: " + (b ? b->web_url : std::string()) +
-                  (b_twin && !b_twin->incident_url.empty() ? " Sentinel: " + b_twin->incident_url : "");
-    notice.purpose = "merge-notice";
-    if (!AlreadyWritten(*pair, Side::kSentinel, notice.uuid, MarkersIn(*a_twin))) {
-      AddSentinelComment(*pair, *a_twin, std::move(notice), w);
-    }
+    CloseMergedTwin(*pair, *survivor, *a_twin);
     // Field edits of A's twin made since the last sync no longer have a Defender incident to go to.
     const domain::FieldValues sv = domain::CanonicalSentinel(*a_twin);
     for (Field f : domain::kAllFields) {
@@ -107,8 +82,9 @@ void Planner::HandleRedirect(const DefenderIncident& a) {
                                  a.last_modified_by, a_twin->last_modified_by, "merged-source",
                                  policy_.conflict(f), "journal-only"});
     }
-    Flush(*pair, a, *a_twin, w);
   }
+  // Without A's twin in this capture (its read failed), the tombstone is still recorded: the close
+  // is owed until confirmed (MergeCloseOwed), and the tombstone's visit finishes it.
   // Defender-side edits of A captured in the cycle of the redirect: A is hidden in Defender now,
   // so they are journaled rather than lost silently.
   const domain::FieldValues dv = DefenderValues(a);
@@ -127,6 +103,46 @@ void Planner::HandleRedirect(const DefenderIncident& a) {
   tomb.kind = PairKind::kMerged;
   tomb.merged_into = *survivor;
   plan_.pairs.push_back({tomb, false, "merged into " + *survivor});
+}
+
+bool Planner::MergeCloseOwed(const PairState& pair, const SentinelIncident& twin) const {
+  // The close of a merged-away twin is owed until a write of ours closing it is confirmed, which
+  // moves the status base to Closed. An analyst's reopening after that is theirs to keep.
+  if (twin.status.value == domain::SStatus::kClosed) return false;
+  const auto& base = pair.sentinel[Field::kStatus];
+  return !base || !domain::SameValue(Side::kSentinel, Field::kStatus, "Closed", base->value);
+}
+
+void Planner::CloseMergedTwin(const PairState& pair, const std::string& survivor, const SentinelIncident& a_twin) {
+  PendingWrites w;
+  w.sentinel = a_twin;
+  if (a_twin.status.value != domain::SStatus::kClosed) {
+    domain::FieldValues values = domain::CanonicalSentinel(a_twin);
+    values[Field::kStatus] = "Closed";
+    *w.sentinel = domain::SentinelWithFields(a_twin, values, {Field::kStatus});
+    w.sentinel_fields.insert(Field::kStatus);
+    w.sentinel_changes.push_back({Field::kStatus, WireText(a_twin.status), "Closed", "merged into " + survivor});
+  }
+  if (!domain::HasLabel(a_twin, domain::kLabelRedirected)) {
+    domain::SetReservedLabel(*w.sentinel, domain::kLabelRedirected, true);
+    w.labels_added.emplace_back(domain::kLabelRedirected);
+  }
+  const DefenderIncident* b = FindDefender(survivor);
+  const PairState* b_pair = FindPair(survivor);
+  const SentinelIncident* b_twin = b_pair ? FindSentinel(b_pair->sentinel_id) : nullptr;
+  CommentWrite notice;
+  notice.defender_id = pair.defender_id;
+  notice.target = Side::kSentinel;
+  notice.target_incident = a_twin.name;
+  notice.uuid = domain::OwnCommentUuid(Link(), "merge", pair.defender_id);
+  notice.text = domain::Marker(notice.uuid) + " Defender merged this incident into incident " + survivor +
+                (b ? ". Defender: " + b->web_url : std::string(".")) +
+                (b_twin && !b_twin->incident_url.empty() ? " Sentinel: " + b_twin->incident_url : "");
+  notice.purpose = "merge-notice";
+  if (!AlreadyWritten(pair, Side::kSentinel, notice.uuid, MarkersIn(a_twin))) {
+    AddSentinelComment(pair, a_twin, std::move(notice), w);
+  }
+  FlushSentinel(pair, a_twin, w);
 }
 
 void Planner::CarryComments(const std::string& survivor_id, const DefenderIncident* a,
@@ -197,10 +213,12 @@ void Planner::CarryComments(const std::string& survivor_id, const DefenderIncide
 void Planner::VisitMergedPair(const PairState& pair, const SentinelIncident& s) {
   // Later edits of a merged source's twin: comments go to the survivor's pair, field edits are
   // journaled (A is hidden in Defender) and become the new base so each is journaled once.
+  const bool owed = MergeCloseOwed(pair, s);
+  if (owed) CloseMergedTwin(pair, pair.merged_into, s);  // the close was never confirmed
   const domain::FieldValues sv = domain::CanonicalSentinel(s);
   for (Field f : domain::kAllFields) {
     const auto& base = pair.sentinel[f];
-    if (!base || !domain::IsNewer({s.last_modified, s.etag}, base->stamp) ||
+    if ((owed && f == Field::kStatus) || !base || !domain::IsNewer({s.last_modified, s.etag}, base->stamp) ||
         domain::SameValue(Side::kSentinel, f, sv[f], base->value)) {
       continue;
     }

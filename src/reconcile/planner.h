@@ -43,6 +43,7 @@ class Planner {
   void AdoptPair(const domain::DefenderIncident& d, const domain::SentinelIncident& s, const std::string& cause);
   void Flush(const PairState& pair, const domain::DefenderIncident& d, const domain::SentinelIncident& s,
              PendingWrites& w);
+  void FlushSentinel(const PairState& pair, const domain::SentinelIncident& s, PendingWrites& w);
   void ApplyWriteCap();
 
   // fields_merge.cc: the per-field three-way merge and conflicts.
@@ -87,6 +88,8 @@ class Planner {
   void CarryComments(const std::string& survivor_id, const domain::DefenderIncident* a,
                      const domain::SentinelIncident* a_twin, const std::string& from_pair);
   void VisitMergedPair(const PairState& pair, const domain::SentinelIncident& s);
+  bool MergeCloseOwed(const PairState& pair, const domain::SentinelIncident& twin) const;
+  void CloseMergedTwin(const PairState& pair, const std::string& survivor, const domain::SentinelIncident& a_twin);
 
   const std::string& Link() const { return policy_.name; }
   const PairState* FindPair(const std::string& defender_id) const;

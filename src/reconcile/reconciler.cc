@@ -206,6 +206,21 @@ void Planner::SyncPair(const PairState& pair, const DefenderIncident& d, const S
 }
 
 void Planner::Flush(const PairState& pair, const DefenderIncident& d, const SentinelIncident& s, PendingWrites& w) {
+  FlushSentinel(pair, s, w);
+  if (!w.defender_fields.empty()) {
+    DefenderWrite dw;
+    dw.defender_id = d.id;
+    dw.values = w.defender_values;
+    dw.fields = w.defender_fields;
+    dw.expected = w.defender_expected;
+    dw.changes = w.defender_changes;
+    dw.on_confirm = w.on_defender_confirm;
+    if (w.hold_tags_base) dw.hold_base.insert(Field::kTags);
+    plan_.defender_writes.push_back(std::move(dw));
+  }
+}
+
+void Planner::FlushSentinel(const PairState& pair, const SentinelIncident& s, PendingWrites& w) {
   const bool labelled = domain::HasLabel(*w.sentinel, domain::kLabelConflict);
   if (w.manual_conflict && !labelled) {
     domain::SetReservedLabel(*w.sentinel, domain::kLabelConflict, true);
@@ -225,17 +240,6 @@ void Planner::Flush(const PairState& pair, const DefenderIncident& d, const Sent
     sw.on_confirm = w.on_sentinel_confirm;
     if (w.hold_tags_base) sw.hold_base.insert(Field::kTags);
     plan_.sentinel_writes.push_back(std::move(sw));
-  }
-  if (!w.defender_fields.empty()) {
-    DefenderWrite dw;
-    dw.defender_id = d.id;
-    dw.values = w.defender_values;
-    dw.fields = w.defender_fields;
-    dw.expected = w.defender_expected;
-    dw.changes = w.defender_changes;
-    dw.on_confirm = w.on_defender_confirm;
-    if (w.hold_tags_base) dw.hold_base.insert(Field::kTags);
-    plan_.defender_writes.push_back(std::move(dw));
   }
 }
 

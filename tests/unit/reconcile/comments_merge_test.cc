@@ -128,6 +128,37 @@ TEST(MergeTest, RedirectClosesLabelsPointsAndCarriesComments) {
   EXPECT_TRUE(w.Cycle().empty());
 }
 
+TEST(MergeTest, ACloseRefusedInTheMergeCycleIsFinishedByTheTombstonesVisit) {
+  World w(Mirror());
+  w.NewDefender("A");
+  w.NewDefender("B");
+  w.Cycle();
+  w.Cycle();
+  const std::string a_twin = w.pairs["A"].sentinel_id;
+  w.Merge("A", "B");
+  // An analyst touches A's twin between our read and our PUT: the close is refused (409), while the
+  // pair already became a tombstone in the same decision.
+  w.Cycle([&] { w.TouchSentinel(a_twin, "sam@fabrikam.com"); });
+  ASSERT_EQ(w.sentinel_conflicts, 1);
+  ASSERT_EQ(w.pairs["A"].kind, PairKind::kMerged);
+  ASSERT_NE(WireText(w.sentinel[a_twin].status), "Closed");
+  w.TouchSentinel(a_twin, "sam@fabrikam.com");  // the sweep reads the tombstone's twin again
+  w.Cycle();
+  EXPECT_EQ(WireText(w.sentinel[a_twin].status), "Closed");
+  EXPECT_TRUE(domain::HasLabel(w.sentinel[a_twin], domain::kLabelRedirected));
+  EXPECT_EQ(CountContaining(w.sentinel[a_twin].comments, "merged this incident into incident B"), 1u);
+  EXPECT_TRUE(w.Cycle().empty());
+  // Once our close is confirmed, an analyst's reopening is theirs: journaled, not closed again.
+  w.sentinel[a_twin].status = domain::ParseSStatus("Active");
+  w.TouchSentinel(a_twin, "sam@fabrikam.com");
+  Plan reopened = w.Cycle();
+  EXPECT_TRUE(reopened.sentinel_writes.empty());
+  ASSERT_EQ(reopened.conflicts.size(), 1u);
+  EXPECT_EQ(reopened.conflicts[0].kind, "merged-source");
+  EXPECT_EQ(WireText(w.sentinel[a_twin].status), "Active");
+  ExpectNoDuplicateCopies(w);
+}
+
 TEST(MergeTest, SecondMergeCarriesCommentsOnWithoutDuplicates) {
   World w(Mirror());
   for (const char* id : {"A", "B", "C"}) w.NewDefender(id);
