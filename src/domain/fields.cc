@@ -185,6 +185,21 @@ bool HasLabel(const SentinelIncident& s, std::string_view label) {
   return std::any_of(s.labels.begin(), s.labels.end(), [&](const SentinelLabel& l) { return l.name == label; });
 }
 
+std::string TwinLabel(std::string_view twin_id) { return "xdrsync:" + std::string(twin_id); }
+
+std::optional<std::string> TwinIdFromLabels(const SentinelIncident& s) {
+  constexpr std::string_view kPrefix = "xdrsync:";
+  for (const auto& l : s.labels) {
+    if (l.name.size() != kPrefix.size() + 36 || l.name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
+    const std::string id = l.name.substr(kPrefix.size());
+    const bool uuid = std::all_of(id.begin(), id.end(), [](char c) {
+      return c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
+    if (uuid && id[8] == '-' && id[13] == '-' && id[18] == '-' && id[23] == '-') return id;
+  }
+  return std::nullopt;
+}
+
 void SetReservedLabel(SentinelIncident& s, std::string_view label, bool present) {
   if (present) {
     if (!HasLabel(s, label)) s.labels.push_back({std::string(label), "User"});

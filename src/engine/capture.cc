@@ -114,6 +114,8 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
         if (it != by_sentinel.end()) {
           cap.touched.insert(it->second);
           listed_etags[it->second] = s.etag;
+        } else if (ctx.policy->mode == reconcile::LinkMode::kMirror) {
+          NoteLabelledTwin(s, cap);
         } else if (ctx.policy->mode == reconcile::LinkMode::kLink && domain::IsDefenderProviderName(s.provider_name) &&
                    !s.provider_incident_id.empty()) {
           cap.touched.insert(s.provider_incident_id);  // a connector incident to pair with
@@ -143,6 +145,15 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
     if (Status s = SweepOpen(cap, every_pair); !s.ok()) return s;
   }
   return ReadPairSides(cap, now);
+}
+
+void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap) {
+  auto twin = domain::TwinIdFromLabels(s);
+  if (!twin) return;
+  for (const auto& [id, p] : cap.pairs) {
+    if (p.marker == *twin || p.sentinel_id == s.name) return;  // a pair knows it
+  }
+  cap.labelled_twins[*twin] = s.name;
 }
 
 void LinkRunner::Impl::NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap) {
@@ -195,6 +206,7 @@ Status LinkRunner::Impl::ReadPairSides(Capture& cap, Timestamp now) {
       name = pair->sentinel_id;
     } else if (ctx.policy->mode == reconcile::LinkMode::kMirror && cap.observed.defender.count(id)) {
       name = TwinId(ctx.policy->defender_tenant_id, id);  // a twin made before the state was lost
+      if (auto l = cap.labelled_twins.find(name); l != cap.labelled_twins.end()) name = l->second;
     } else {
       for (const auto& [n, s] : cap.observed.sentinel) {
         if (s.provider_incident_id == id) name = n;

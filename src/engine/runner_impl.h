@@ -45,7 +45,14 @@ struct Capture {
   // `xdrsync resync`: the Defender id re-planned from scratch and its pair as it was stored.
   std::string resync_id;
   std::optional<store::Pair> resync_old;
+  // Listed Sentinel incidents that carry a twin label no pair knows (a defender-alert twin whose
+  // pair was lost or forgotten): twin id -> incident name, read and adopted like a twin found by
+  // its deterministic name.
+  std::map<std::string, std::string> labelled_twins;
 };
+
+// Notes `s` in cap.labelled_twins when it carries a twin label of no known pair (mirror links).
+void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap);
 
 struct LinkRunner::Impl {
   explicit Impl(LinkContext c) : ctx(std::move(c)) {}

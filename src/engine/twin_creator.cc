@@ -67,7 +67,7 @@ class DefenderAlertTwinCreator final : public TwinCreator {
     auto found = test_skip_search_ ? Result<std::optional<domain::SentinelIncident>>(std::nullopt)
                                    : FindByMarker(marker);
     if (!found.ok()) return found.status();
-    if (found->has_value() && domain::HasLabel(**found, "xdrsync:" + create.twin_id)) {
+    if (found->has_value() && domain::HasLabel(**found, domain::TwinLabel(create.twin_id))) {
       // Finished by an earlier attempt (it carries our marker label): since then it is the
       // analysts' as much as ours.
       attempt.adopted = true;
@@ -156,7 +156,7 @@ class DefenderAlertTwinCreator final : public TwinCreator {
   domain::SentinelIncident Finished(const reconcile::TwinCreate& create) const override {
     domain::SentinelIncident want = create.incident;
     want.title = create.incident.title + " " + domain::Marker(create.twin_id);
-    domain::SetReservedLabel(want, "xdrsync:" + create.twin_id, true);
+    domain::SetReservedLabel(want, domain::TwinLabel(create.twin_id), true);
     return want;
   }
 

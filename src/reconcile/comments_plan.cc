@@ -164,12 +164,15 @@ void Planner::AlertDigest(const PairState& pair, const DefenderIncident& d, cons
   // names it: the table planned with the creation and every later one are the same comment. (An
   // arm twin's name is its twin id; a defender-alert table written under its service name earlier
   // keeps that id.)
-  auto has = [&](const std::string& id) {
-    return std::any_of(s.comments.begin(), s.comments.end(), [&](const domain::SentinelComment& x) { return x.id == id; });
+  auto find = [&](const std::string& id) {
+    return std::find_if(s.comments.begin(), s.comments.end(), [&](const domain::SentinelComment& x) { return x.id == id; });
   };
+  auto has = [&](const std::string& id) { return find(id) != s.comments.end(); };
   const std::string by_name = domain::OwnCommentUuid(Link(), "alerts", s.name);
   c.uuid = has(by_name) ? by_name : domain::OwnCommentUuid(Link(), "alerts", TwinId(policy_.defender_tenant_id, d.id));
   c.text = domain::Marker(c.uuid) + "\n" + table;
+  // The table is there already, word for word (the pair's record of it was lost): nothing to write.
+  if (auto there = find(c.uuid); there != s.comments.end() && there->message == c.text) return;
   c.purpose = "alerts";
   c.edit_in_place = has(c.uuid);
   c.content_hash = hash;

@@ -95,6 +95,9 @@ class Planner {
   const PairState* FindPair(const std::string& defender_id) const;
   const domain::SentinelIncident* FindSentinel(const std::string& name) const;
   const domain::DefenderIncident* FindDefender(const std::string& id) const;
+  // An observed Sentinel incident carrying the twin label of `twin_id` (a defender-alert twin,
+  // named by the service), or null.
+  const domain::SentinelIncident* FindLabelledTwin(const std::string& twin_id) const;
   // Marker uuids already planned in this plan per target incident (so two paths don't both write).
   std::set<std::string>& PlannedMarkers(Side side, const std::string& incident);
 
@@ -102,6 +105,7 @@ class Planner {
   const LinkPolicy& policy_;
   std::map<std::string, PairState> pairs_;
   std::set<std::string> handled_;  // Defender ids already planned for in this run
+  std::map<std::string, const domain::SentinelIncident*> labelled_twins_;  // by twin id
   std::map<std::string, std::set<std::string>> planned_markers_;
   std::map<std::string, size_t> planned_sentinel_comments_;
   std::set<std::string> remapped_pairs_;  // pairs with a remap write in this plan

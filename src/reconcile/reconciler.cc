@@ -47,7 +47,16 @@ domain::FieldValues DefenderValues(const DefenderIncident& d) {
   return domain::CanonicalDefender(d, DefenderDescription(d));
 }
 
-Planner::Planner(const Input& input) : in_(input), policy_(*input.policy), pairs_(input.pairs) {}
+Planner::Planner(const Input& input) : in_(input), policy_(*input.policy), pairs_(input.pairs) {
+  for (const auto& [name, s] : in_.observed.sentinel) {
+    if (auto twin = domain::TwinIdFromLabels(s)) labelled_twins_.emplace(*twin, &s);
+  }
+}
+
+const SentinelIncident* Planner::FindLabelledTwin(const std::string& twin_id) const {
+  auto it = labelled_twins_.find(twin_id);
+  return it == labelled_twins_.end() ? nullptr : it->second;
+}
 
 const PairState* Planner::FindPair(const std::string& id) const {
   auto it = pairs_.find(id);
@@ -139,6 +148,10 @@ void Planner::PairOrCreate(const DefenderIncident& d) {
   const std::string twin = TwinId(policy_.defender_tenant_id, d.id);
   if (const SentinelIncident* s = FindSentinel(twin)) {
     AdoptPair(d, *s, "twin found by its deterministic id");
+    return;
+  }
+  if (const SentinelIncident* s = FindLabelledTwin(twin)) {
+    AdoptPair(d, *s, "twin found by its label");  // a defender-alert twin, named by the service
     return;
   }
   if (InScope(d)) CreateTwin(d, "new Defender incident");

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include "topology.h"
 
@@ -32,6 +33,24 @@ int Daemon::Stop() {
     return -1;
   }
   return r.exit_code;
+}
+
+std::string Daemon::LoseState(const std::string& state_path) {
+  const std::string moved = dir_ + "/state.lost" + std::to_string(++losses_) + ".db";
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    if (std::filesystem::exists(state_path + suffix)) std::filesystem::rename(state_path + suffix, moved + suffix, ec);
+  }
+  return moved;
+}
+
+int Daemon::RebuildState(std::string* output) {
+  const std::string prefix = dir_ + "/rebuild" + std::to_string(losses_);
+  const integration::ProcessResult r =
+      integration::RunProcess({XDRSYNC_BIN, "--config", config_path_, "rebuild-state"}, {{kSecretEnv, kSecret}},
+                              prefix, std::chrono::seconds(120));
+  *output = r.out + r.err;
+  return r.timed_out ? -1 : r.exit_code;
 }
 
 bool Daemon::running() const { return child_ && child_->running(); }

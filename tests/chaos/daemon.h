@@ -15,6 +15,13 @@ class Daemon {
   void Start();
   void Kill();                // SIGKILL, reaped
   int Stop();                 // SIGTERM; the exit code (-1 when it had to be killed)
+  // While the daemon is down: the state database (with its WAL) is lost. It is moved aside as
+  // state.lostN.db (an operator keeps the broken file; the oracle reads its conflict journal).
+  // Returns the moved path.
+  std::string LoseState(const std::string& state_path);
+  // `xdrsync rebuild-state`, as the runbook has an operator run it before starting again; its
+  // exit code, and its output in *output.
+  int RebuildState(std::string* output);
   bool running() const;
   int starts() const { return starts_; }
   int pid() const { return child_ ? child_->pid() : -1; }  // of the current (or last) process
@@ -29,6 +36,7 @@ class Daemon {
   std::string dir_, config_path_;
   std::unique_ptr<integration::ChildProcess> child_;
   int starts_ = 0;
+  int losses_ = 0;
 };
 
 }  // namespace xdrsync::chaos

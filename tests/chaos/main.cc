@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -32,8 +33,30 @@ using Clock = std::chrono::steady_clock;
 
 struct Summary {
   int64_t analyst_changes = 0, faults = 0, kills = 0;
+  std::vector<std::string> lost_states;  // where each lost state database was moved
+  std::vector<std::string> setup_problems;
   Verdict verdict;
 };
+
+// After a SIGKILL chosen for it: the state is lost, and every second time an operator runs
+// `rebuild-state` before the restart (the other times the daemon recovers on its own).
+void LoseState(Daemon& daemon, const std::string& state_path, Summary& summary) {
+  summary.lost_states.push_back(daemon.LoseState(state_path));
+  if (summary.lost_states.size() % 2 == 1) {
+    std::string output;
+    const int rc = daemon.RebuildState(&output);
+    if (rc != 0) summary.setup_problems.push_back("rebuild-state exited " + std::to_string(rc) + ": " + output.substr(0, 400));
+  }
+}
+
+// --api-variance rotate: the emulator's Graph listing changes behaviour every quarter of the run.
+std::string RotateVariance(const Options& o, int step, Emulator& emu) {
+  const int quarter = std::max(1, o.steps / 4);
+  if (o.api_variance != "rotate" || step % quarter != 0) return "";
+  const std::string& mode = RotatedModes()[static_cast<size_t>(step / quarter) % RotatedModes().size()];
+  return emu.Call("POST", "/settings", ApiVarianceSettings(mode)).ok() ? "api-variance " + mode
+                                                                         : "api-variance " + mode + " (not set)";
+}
 
 void PrintSummary(const Options& o, const Summary& s) {
   std::printf("replay: %s\n", ReplayCommand(o).c_str());
@@ -66,21 +89,32 @@ bool Settle(RequestLog& log, const std::string& state_path, Clock::duration quie
 // The M steps: an analyst change, the faults' next move, and at the chosen steps a SIGKILL with a
 // restart one to three steps later. Returns how each daemon that ended on its own ended.
 std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emulator& emu, Analyst& analyst,
-                                    Faults& faults, Daemon& daemon, RequestLog& log, Summary& summary) {
+                                    Faults& faults, Daemon& daemon, RequestLog& log, Summary& summary,
+                                    const std::string& state_path) {
   std::multiset<int> kill_steps;
   for (int k = 0; k < o.kills; ++k) kill_steps.insert(std::uniform_int_distribution<int>(0, o.steps - 1)(rng));
+  // Which kills (by their order) also lose the state.
+  std::vector<int> order(static_cast<size_t>(o.kills));
+  for (int k = 0; k < o.kills; ++k) order[static_cast<size_t>(k)] = k;
+  std::shuffle(order.begin(), order.end(), rng);
+  const std::set<int> losing(order.begin(), order.begin() + o.state_losses);
   int down_until = -1;
   std::vector<std::string> crashes;
   for (int step = 0; step < o.steps; ++step) {
     const WorldIndex world(emu.World());
+    const std::string variance = RotateVariance(o, step, emu);
     const std::string did = analyst.Step(world);
     const std::string fault = faults.Step();
-    bool killed = false;
+    bool killed = false, lost = false;
     for (size_t n = kill_steps.count(step); n > 0; --n) {
       if (!daemon.running()) continue;
       // A random moment inside the next poll interval, not always right after our own change.
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 900)(rng)));
       daemon.Kill();
+      if (losing.count(static_cast<int>(summary.kills))) {
+        LoseState(daemon, state_path, summary);
+        lost = true;
+      }
       ++summary.kills;
       killed = true;
       down_until = step + std::uniform_int_distribution<int>(0, 2)(rng);
@@ -97,8 +131,9 @@ std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emul
           std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count() % 1000);
       std::tm utc{};
       ::gmtime_r(&secs, &utc);
-      std::printf("step %d at %02d:%02d:%02d.%03d: %s%s%s\n", step, utc.tm_hour, utc.tm_min, utc.tm_sec, ms,
-                  did.c_str(), fault.empty() ? "" : (" | " + fault).c_str(), killed ? " | SIGKILL" : "");
+      std::printf("step %d at %02d:%02d:%02d.%03d: %s%s%s%s%s\n", step, utc.tm_hour, utc.tm_min, utc.tm_sec, ms,
+                  did.c_str(), fault.empty() ? "" : (" | " + fault).c_str(), killed ? " | SIGKILL" : "",
+                  lost ? " | state lost" : "", variance.empty() ? "" : (" | " + variance).c_str());
     }
     if (step % 8 == 7) log.Harvest();
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 450)(rng)));
@@ -129,7 +164,7 @@ int RunChaos(const Options& o) {
   History history;
   Analyst analyst(*emu, rng, history, o.seed);
   for (const auto& link : Links()) {
-    for (int i = 0; i < 3; ++i) analyst.CreateIncident(link);
+    for (int i = 0; i < o.open_incidents; ++i) analyst.CreateIncident(link);
   }
   Daemon daemon(dir, config_path);
   daemon.Start();
@@ -138,7 +173,7 @@ int RunChaos(const Options& o) {
   RequestLog log(*emu);
 
   const auto started = Clock::now();
-  const std::vector<std::string> crashes = DriveSteps(o, rng, *emu, analyst, faults, daemon, log, summary);
+  const std::vector<std::string> crashes = DriveSteps(o, rng, *emu, analyst, faults, daemon, log, summary, state_path);
   faults.Disable();
   summary.faults = faults.fired();
   if (!daemon.running()) daemon.Start();
@@ -155,18 +190,25 @@ int RunChaos(const Options& o) {
 
   const nlohmann::json world_dump = emu->World();
   const WorldIndex final_world(world_dump);
-  const StateSnapshot state = ReadState(state_path, true);
+  StateSnapshot state = ReadState(state_path, true);
+  // The conflict journals of lost states count: an operator keeps the moved file.
+  for (const auto& lost : summary.lost_states) {
+    const StateSnapshot old = ReadState(lost, false);
+    state.conflicts.insert(old.conflicts.begin(), old.conflicts.end());
+  }
   summary.analyst_changes = history.analyst_changes;
-  OracleInput in{&final_world, &history, &log, &state, idle_writes, idle_mark};
+  OracleInput in{&final_world, &history, &log, &state, idle_writes, idle_mark, !summary.lost_states.empty()};
   summary.verdict = Check(in);
   Verdict& v = summary.verdict;
+  for (const auto& p : summary.setup_problems) v.problems.push_back(p);
   if (!settled) v.problems.push_back("did not settle within " + std::to_string(o.settle_seconds) + " s");
   if (stop_code != 0) v.problems.push_back("xdrsync run exited " + std::to_string(stop_code) + " on SIGTERM");
   for (const auto& c : crashes) v.problems.push_back("xdrsync run exited on its own: " + c.substr(0, 600));
   if (log.overflowed()) v.problems.push_back("note: the request journal overflowed between harvests");
 
   const auto secs = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
-  std::printf("daemon starts=%d faults_by_kind: %s\n", daemon.starts(), faults.Describe().c_str());
+  std::printf("daemon starts=%d state_losses=%zu faults_by_kind: %s\n", daemon.starts(), summary.lost_states.size(),
+              faults.Describe().c_str());
   std::printf("steps %.1f s, settle %.1f s; requests=%lld idle_writes=%lld ambiguous=%lld quarantined=%ld "
               "conflicts_journaled=%zu analyst_call_failures=%lld\n",
               secs(steps_done - started), secs(settle_done - steps_done), static_cast<long long>(log.requests()),
@@ -176,7 +218,7 @@ int RunChaos(const Options& o) {
   for (size_t i = 0; i < shown; ++i) std::printf("problem: %s\n", v.problems[i].c_str());
   if (v.problems.size() > shown) std::printf("problem: ... and %zu more\n", v.problems.size() - shown);
   const bool failed = v.lost > 0 || v.duplicates > 0 || v.echoes > 0 || v.state_errors > 0 || !settled ||
-                      stop_code != 0 || !crashes.empty();
+                      stop_code != 0 || !crashes.empty() || !summary.setup_problems.empty();
   emu.reset();
   if (!failed && !o.keep) {
     std::filesystem::remove_all(dir);

@@ -34,10 +34,16 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
     } else if (a == "--api-variance") {
       if (!(v = value("--api-variance"))) return false;
       out->api_variance = v;
-      if (out->api_variance != "none" && ApiVarianceArgs(out->api_variance).empty()) {
-        *error = "--api-variance must be none, orderby-ignored, orderby-refused or live-skip";
+      if (out->api_variance != "none" && out->api_variance != "rotate" && ApiVarianceArgs(out->api_variance).empty()) {
+        *error = "--api-variance must be none, orderby-ignored, orderby-refused, live-skip or rotate";
         return false;
       }
+    } else if (a == "--state-losses") {
+      if (!(v = value("--state-losses"))) return false;
+      out->state_losses = std::atoi(v);
+    } else if (a == "--open-incidents") {
+      if (!(v = value("--open-incidents"))) return false;
+      out->open_incidents = std::atoi(v);
     } else if (a == "--keep") {
       out->keep = true;
     } else if (a == "--verbose") {
@@ -45,7 +51,8 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
     } else {
       *error = "unknown argument '" + a +
                "'; usage: xdrsync-chaos --seed N --steps M [--fault-rate 0.05] [--kills K] [--settle-seconds S] "
-               "[--api-variance none|orderby-ignored|orderby-refused|live-skip] [--keep] [--verbose]";
+               "[--api-variance none|orderby-ignored|orderby-refused|live-skip|rotate] [--state-losses L] "
+               "[--open-incidents N] [--keep] [--verbose]";
       return false;
     }
   }
@@ -54,6 +61,11 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
     return false;
   }
   if (out->kills < 0) out->kills = out->steps / 20;
+  if (out->state_losses < 0 || out->state_losses > out->kills || out->open_incidents < 0 ||
+      out->open_incidents > 500) {
+    *error = "--state-losses must be within [0, kills], --open-incidents within [0, 500]";
+    return false;
+  }
   return true;
 }
 
@@ -62,6 +74,8 @@ std::string ReplayCommand(const Options& o) {
   s << "xdrsync-chaos --seed " << o.seed << " --steps " << o.steps << " --fault-rate " << o.fault_rate << " --kills "
     << o.kills;
   if (o.api_variance != "none") s << " --api-variance " << o.api_variance;
+  if (o.state_losses > 0) s << " --state-losses " << o.state_losses;
+  if (o.open_incidents != 3) s << " --open-incidents " << o.open_incidents;
   return s.str();
 }
 
@@ -70,6 +84,16 @@ std::vector<std::string> ApiVarianceArgs(const std::string& mode) {
   if (mode == "orderby-refused") return {"--graph-orderby", "refused"};
   if (mode == "live-skip") return {"--graph-paging", "live-skip"};
   return {};
+}
+
+nlohmann::json ApiVarianceSettings(const std::string& mode) {
+  return {{"graph_orderby", mode == "orderby-ignored" ? "ignored" : mode == "orderby-refused" ? "refused" : "honoured"},
+          {"graph_paging", mode == "live-skip" ? "live-skip" : "snapshot"}};
+}
+
+const std::vector<std::string>& RotatedModes() {
+  static const std::vector<std::string> modes = {"none", "orderby-ignored", "orderby-refused", "live-skip"};
+  return modes;
 }
 
 }  // namespace xdrsync::chaos

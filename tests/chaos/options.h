@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace xdrsync::chaos {
 
 struct Options {
@@ -17,13 +19,20 @@ struct Options {
   bool verbose = false;      // one line per step
   // How the emulator's Graph listing varies from the documented API: none, orderby-ignored,
   // orderby-refused, live-skip (docs/emulator.md, "Graph listing variance").
+  // "rotate" switches among all four every quarter of the steps (the emulator's settings).
   std::string api_variance = "none";
+  int state_losses = 0;    // kills after which the state database is lost (moved aside) too
+  int open_incidents = 3;  // incidents per link an analyst opens before the first step
 };
 
 // Parses argv; false (with the message in *error) on a bad argument.
 bool ParseOptions(int argc, char** argv, Options* out, std::string* error);
 std::string ReplayCommand(const Options& o);
-// The emulator flags of o.api_variance (none for "none").
+// The emulator flags of o.api_variance (none for "none" and "rotate").
 std::vector<std::string> ApiVarianceArgs(const std::string& mode);
+// The emulator settings (POST /_control/settings) of one mode; "none" restores the documented API.
+nlohmann::json ApiVarianceSettings(const std::string& mode);
+// The modes "rotate" goes through, in order.
+const std::vector<std::string>& RotatedModes();
 
 }  // namespace xdrsync::chaos

@@ -128,14 +128,19 @@ void CheckFields(const OracleInput& in, Verdict& v) {
         continue;
       }
       std::set<std::string> disagreeing;
+      const auto left_to_operator = [&](const std::string& f) {
+        if (!in.state_lost || !Journaled(in, link.name, id, f)) return false;
+        ++v.left_to_operator;
+        return true;
+      };
       for (const char* f : kFields) {
         if (dc.fields.at(f) != sc.fields.at(f)) {
           disagreeing.insert(f);
+          if (left_to_operator(f)) continue;
           Problem(v, &v.lost, key + ": " + f + " defender '" + dc.fields.at(f) + "' sentinel '" + sc.fields.at(f) + "'");
         }
       }
-      if (dc.tags != sc.tags) {
-        disagreeing.insert("tags");
+      if (dc.tags != sc.tags && (disagreeing.insert("tags"), !left_to_operator("tags"))) {
         std::string dt, st;
         for (const auto& t : dc.tags) dt += t + ",";
         for (const auto& t : sc.tags) st += t + ",";

@@ -19,6 +19,9 @@ struct Verdict {
   int64_t writes = 0;      // effective daemon writes during the whole run
   int64_t ambiguous = 0;   // accepted: both sides changed within the same few seconds
   int64_t state_errors = 0;
+  // Accepted after a lost state only: a pair whose sides disagree with the disagreement journaled
+  // (rebuilt pairs are journaled for an operator, never overwritten; spec §10).
+  int64_t left_to_operator = 0;
   std::vector<std::string> problems;  // one line each, the first ones printed
 };
 
@@ -29,6 +32,7 @@ struct OracleInput {
   const StateSnapshot* state = nullptr;
   int64_t idle_writes = 0;  // effective writes during the idle window after settling
   int64_t idle_since_seq = 0;
+  bool state_lost = false;  // the run lost the state database at least once
 };
 
 Verdict Check(const OracleInput& in);

@@ -52,6 +52,62 @@ TEST_F(RecoveryTest, RebuildStateAfterLosingTheDatabaseDuplicatesNothing) {
   EXPECT_TRUE(WritesSinceClear().empty()) << Describe(WritesSinceClear());
 }
 
+// Workspaces onboarded to the Defender portal: the twins are named by the service, so the pairs come
+// back from the twin label each finished twin carries, by `rebuild-state` or by the daemon itself.
+class DefenderAlertRecoveryTest : public SyncTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  void LoseState() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(dir_ + "/state.db" + suffix);
+  }
+};
+
+TEST_P(DefenderAlertRecoveryTest, LostStateComesBackFromTheTwinLabelsWithoutAWrite) {
+  const bool rebuild = GetParam();
+  ASSERT_NO_FATAL_FAILURE(StartEmulator(
+      OnboardedScenario(kSoc, {"SecurityIncident.ReadWrite.All", "SecurityAlert.ReadWrite.All"})));
+  config_["sentinel_workspaces"][0] = Workspace("soc", kWorkspace, kSoc, "defender");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    ids.push_back(emu_->CreateIncident(kContoso, {{"displayName", "Onboarded " + std::to_string(i)},
+                                                  {"severity", "high"},
+                                                  {"alertCount", 2},
+                                                  {"comments", {"keep-note-" + std::to_string(i)}},
+                                                  {"author", "bob@contoso.com"}}));
+  }
+  Once();
+  Once();
+  const json twins = emu_->ArmIncidents(kWorkspace);
+  ASSERT_EQ(twins.size(), 2u) << twins.dump(1);
+  emu_->CommentArm(kWorkspace, twins[0].value("name", ""), "soc-note", "sam@soc.example");
+  Once();
+  LoseState();
+
+  emu_->ClearRequests();
+  if (rebuild) {
+    const ProcessResult r = Xdrsync({"rebuild-state"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("link contoso-to-soc: 2 pairs adopted"), std::string::npos) << r.out;
+  }
+  Once();
+  EXPECT_TRUE(WritesSinceClear().empty()) << "nothing changed, nothing to write:\n" << Describe(WritesSinceClear());
+  EXPECT_EQ(emu_->ArmIncidents(kWorkspace).size(), 2u);
+  for (const json& twin : emu_->ArmIncidents(kWorkspace)) {
+    EXPECT_EQ(CountContaining(ArmCommentTexts(twin), "keep-note-"), 1u) << twin.dump(1);
+  }
+  EXPECT_EQ(CountContaining(CommentTexts(emu_->Incident(kContoso, ids[0])), "soc-note") +
+                CountContaining(CommentTexts(emu_->Incident(kContoso, ids[1])), "soc-note"),
+            1u);
+  // And the pairs sync again: a change on Defender reaches its twin.
+  emu_->UpdateIncident(kContoso, ids[1], {{"status", "inProgress"}, {"author", "bob@contoso.com"}});
+  Once();
+  size_t active = 0;
+  for (const json& twin : emu_->ArmIncidents(kWorkspace)) active += Str(twin, "/properties/status") == "Active";
+  EXPECT_EQ(active, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(ByRebuildOrByItself, DefenderAlertRecoveryTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& i) { return i.param ? "RebuildState" : "Automatic"; });
+
 TEST_F(RecoveryTest, AwaitingActionMapsToActive) {
   ASSERT_NO_FATAL_FAILURE(StartEmulator());
   const std::string id =

@@ -88,6 +88,11 @@ std::string OwnerValue(const OwnerParts& parts);
 // Adds or removes an xdrsync-owned label (type User) on a Sentinel incident model.
 void SetReservedLabel(SentinelIncident& s, std::string_view label, bool present);
 bool HasLabel(const SentinelIncident& s, std::string_view label);
+// The label a finished `defender-alert` twin carries: "xdrsync:<twin id>". The twin id is
+// deterministic (the Defender tenant and incident), the incident's name is the service's.
+std::string TwinLabel(std::string_view twin_id);
+// The twin id of the first such label on `s`, if it has one (not xdrsync's other labels).
+std::optional<std::string> TwinIdFromLabels(const SentinelIncident& s);
 
 // Applies canonical values of the given fields to native models (the inverse of Canonical*).
 // Defender: returns a PATCH carrying exactly those fields.
