@@ -109,7 +109,9 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
     } else {
       auto listing = ctx.sentinel->ListChanged(since);
       if (!listing.ok()) return listing.status().Annotate("sentinel listing");
+      if (listing->complete && listing->errors.empty()) cap.sentinel_listed_since = since;
       for (const auto& s : listing->items) {
+        if (cap.sentinel_listed_since) cap.sentinel_listed.insert(s.name);
         auto it = by_sentinel.find(s.name);
         if (it != by_sentinel.end()) {
           cap.touched.insert(it->second);
@@ -154,6 +156,22 @@ void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap) {
     if (p.marker == *twin || p.sentinel_id == s.name) return;  // a pair knows it
   }
   cap.labelled_twins[*twin] = s.name;
+}
+
+bool LinkRunner::Impl::TwinKnownAbsent(Capture& cap, const domain::DefenderIncident& d, const std::string& twin_id) {
+  // A defender-alert twin is named by the service: a read by the twin id cannot find it (its
+  // label can, above; its creator searches by marker before it creates).
+  if (ctx.creator != nullptr && ctx.creator->Way() == "defender-alert") return true;
+  // An arm twin of `d` is made after `d` was created, and so modified since: when the listing
+  // covered that time (with a margin for the two services' clocks) and did not list it, there is
+  // none.
+  constexpr int64_t kClockMargin = 60;
+  if (!cap.sentinel_listed_since || d.created < *cap.sentinel_listed_since + kClockMargin ||
+      cap.sentinel_listed.count(twin_id)) {
+    return false;
+  }
+  cap.known_absent.insert(twin_id);
+  return true;
 }
 
 void LinkRunner::Impl::NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap) {
@@ -206,7 +224,11 @@ Status LinkRunner::Impl::ReadPairSides(Capture& cap, Timestamp now) {
       name = pair->sentinel_id;
     } else if (ctx.policy->mode == reconcile::LinkMode::kMirror && cap.observed.defender.count(id)) {
       name = TwinId(ctx.policy->defender_tenant_id, id);  // a twin made before the state was lost
-      if (auto l = cap.labelled_twins.find(name); l != cap.labelled_twins.end()) name = l->second;
+      if (auto l = cap.labelled_twins.find(name); l != cap.labelled_twins.end()) {
+        name = l->second;
+      } else if (pair == nullptr && TwinKnownAbsent(cap, cap.observed.defender.at(id), name)) {
+        continue;
+      }
     } else {
       for (const auto& [n, s] : cap.observed.sentinel) {
         if (s.provider_incident_id == id) name = n;

@@ -170,6 +170,7 @@ Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const dom
   attempt.now = now;
   attempt.recheck_seconds = ctx.options.create_recheck_seconds;
   if (auto since = Timestamp::Parse(Meta(unknown_key)); since.ok()) attempt.unknown_since = *since;
+  attempt.known_absent = !attempt.unknown_since && row.attempts == 0 && !row.reused && known_absent_twins.count(c.twin_id);
   auto created = ctx.creator->Create(c, source, attempt);
   if (attempt.sent_unknown) (void)ctx.store->SetLinkMeta(Link(), unknown_key, now.ToString());
   if (!created.ok()) {

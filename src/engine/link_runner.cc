@@ -111,6 +111,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
 
   Capture cap;
   if (Status s = m.CaptureChanges(options, now, cap, report); !s.ok()) return finish(s);
+  m.known_absent_twins = cap.known_absent;
 
   const reconcile::LinkPolicy policy = m.EffectivePolicy();
   reconcile::Input in;

@@ -49,6 +49,13 @@ struct Capture {
   // pair was lost or forgotten): twin id -> incident name, read and adopted like a twin found by
   // its deterministic name.
   std::map<std::string, std::string> labelled_twins;
+  // The window this cycle's Sentinel listing covered (its `since`), when it came back whole, and
+  // the names it listed: an arm twin made after `since` would be among them.
+  std::optional<Timestamp> sentinel_listed_since;
+  std::set<std::string> sentinel_listed;
+  // Twin ids of pair-less incidents whose twin that listing proves absent: not read, and created
+  // without the creator's look first.
+  std::set<std::string> known_absent;
 };
 
 // Notes `s` in cap.labelled_twins when it carries a twin label of no known pair (mirror links).
@@ -62,6 +69,8 @@ struct LinkRunner::Impl {
   Status ReadPairSides(Capture& cap, Timestamp now);
   Status FollowRedirects(Capture& cap);
   void NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap);
+  // Whether this cycle's listings show that the pair-less incident `d` has no twin to read.
+  bool TwinKnownAbsent(Capture& cap, const domain::DefenderIncident& d, const std::string& twin_id);
 
   // sweep.cc
   Status SweepOpen(Capture& cap, bool every_pair);
@@ -104,6 +113,7 @@ struct LinkRunner::Impl {
   LinkContext ctx;
   Status link_failure;  // set when an auth failure means the whole link must stop this cycle
   std::map<std::string, std::string> created_names;  // twin id -> real Sentinel name (defender-alert)
+  std::set<std::string> known_absent_twins;            // Capture::known_absent of the current cycle
   std::vector<Backlog> backlog;  // oldest first
   // Held base moves of Sentinel writes confirmed this cycle, by pair: released with the pair's
   // Defender write when that one is confirmed too (tags written to both sides at once).

@@ -26,13 +26,15 @@ class ArmTwinCreator final : public TwinCreator {
   Result<domain::SentinelIncident> Create(const reconcile::TwinCreate& create, const domain::DefenderIncident&,
                                           CreateAttempt& attempt) override {
     // The name is deterministic, so a twin made by an interrupted attempt (or another instance)
-    // is found rather than duplicated.
-    auto existing = sentinel_.Get(create.twin_id);
-    if (existing.ok()) {
-      attempt.adopted = true;
-      return existing;
+    // is found rather than duplicated: looked for unless this cycle's listing showed it absent.
+    if (!attempt.known_absent) {
+      auto existing = sentinel_.Get(create.twin_id);
+      if (existing.ok()) {
+        attempt.adopted = true;
+        return existing;
+      }
+      if (existing.status().code() != Code::kNotFound) return existing.status();
     }
-    if (existing.status().code() != Code::kNotFound) return existing.status();
     domain::SentinelIncident incident = create.incident;
     incident.name = create.twin_id;
     incident.etag.clear();

@@ -4,6 +4,7 @@
 // resend the request by itself; on any connection our own retry would. Neither may double it.
 #include <signal.h>
 
+#include <ctime>
 #include <filesystem>
 #include <thread>
 
@@ -35,6 +36,17 @@ class ExactlyOnceTest : public SyncTest {
       n += r.value("method", "") == "POST" && r.value("path", "").find(path_part) != std::string::npos ? 1u : 0u;
     }
     return n;
+  }
+  // Another instance, with a state of its own, makes the twin of `id`; an analyst takes it at once.
+  std::string TwinMadeByAnotherInstance(const std::string& id) {
+    const json first_config = config_;
+    config_["state_path"] = dir_ + "/other-state.db";
+    Once();
+    config_ = first_config;
+    const std::string twin = TwinName(kContoso, id);
+    emu_->UpdateArm(kWorkspace, twin,
+                    {{"owner", {{"userPrincipalName", "sam@soc.example"}}}, {"author", "sam@soc.example"}});
+    return twin;
   }
   void CreateAlertLostReply(const std::string& connection) {
     ASSERT_NO_FATAL_FAILURE(StartEmulator(
@@ -215,6 +227,78 @@ TEST_F(ExactlyOnceTest, TwoInstancesWithSeparateStatesMakeNoDuplicates) {
   for (size_t i = 0; i < ids.size(); ++i) {
     EXPECT_EQ(CountContaining(ArmCommentTexts(Twin(ids[i])), "note-" + std::to_string(i)), 1u) << ids[i];
   }
+}
+
+// No read before an arm twin is created when this cycle's Sentinel listing already covers the time
+// since its Defender incident was created (issue 9): the listing is the guard that keeps a twin
+// made meanwhile from being overwritten, and an older incident is still looked up first.
+// Requests of `method` to the incident `name` itself (not its comments).
+size_t Requests(const json& requests, const std::string& method, const std::string& name) {
+  size_t n = 0;
+  for (const auto& r : requests) {
+    const std::string path = r.value("path", "");
+    const std::string tail = "/incidents/" + name;
+    n += r.value("method", "") == method && path.size() >= tail.size() &&
+                 path.compare(path.size() - tail.size(), tail.size(), tail) == 0
+             ? 1u
+             : 0u;
+  }
+  return n;
+}
+
+TEST_F(ExactlyOnceTest, ANewArmTwinIsCreatedWithoutReadingItFirst) {
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  Once();  // the state's listings start before the incident exists
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Fresh"}, {"severity", "high"}});
+  const std::string twin = TwinName(kContoso, id);
+  emu_->ClearRequests();
+  Once();
+  // Until it is created (later cycles of `once` read it back, as they read every changed twin).
+  json before_put = json::array();
+  for (const auto& r : emu_->Requests()) {
+    if (r.value("method", "") == "PUT") break;
+    before_put.push_back(r);
+  }
+  EXPECT_EQ(Requests(before_put, "GET", twin), 0u) << before_put.dump(1);
+  EXPECT_EQ(Requests(emu_->Requests(), "PUT", twin), 1u);
+  EXPECT_FALSE(Twin(id).is_null());
+}
+
+TEST_F(ExactlyOnceTest, ATwinMadeMeanwhileByAnotherInstanceIsAdoptedNotOverwritten) {
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  Once();
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Seen by two"}, {"severity", "high"}});
+  const std::string twin = TwinMadeByAnotherInstance(id);
+  emu_->ClearRequests();
+  Once();  // this instance's listing shows the twin: it adopts it
+  EXPECT_EQ(Requests(emu_->Requests(), "PUT", twin), 0u) << Describe(WritesSinceClear());
+  EXPECT_EQ(Str(Twin(id), "/properties/owner/userPrincipalName"), "sam@soc.example");
+  EXPECT_EQ(emu_->ArmIncidents(kWorkspace).size(), 1u);
+}
+
+TEST_F(ExactlyOnceTest, AnIncidentOlderThanTheListingIsLookedUpBeforeItsTwinIsCreated) {
+  // Its twin can be older than the window this state's listing covers (a lost state, another
+  // instance long ago): it is read first, and adopted.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  const auto at = [](std::chrono::system_clock::time_point t) {
+    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+    std::tm utc{};
+    ::gmtime_r(&secs, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return std::string(text);
+  };
+  emu_->Call("POST", "/clock", {{"set", at(std::chrono::system_clock::now() - std::chrono::hours(3))}});
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Old"}, {"severity", "high"}});
+  const std::string twin = TwinMadeByAnotherInstance(id);
+  emu_->Call("POST", "/clock", {{"set", at(std::chrono::system_clock::now())}});
+  config_["initial_lookback_hours"] = 1;  // the listings of this state begin after all of that
+  emu_->ClearRequests();
+  Once();
+  EXPECT_GE(Requests(emu_->Requests(), "GET", twin), 1u);
+  EXPECT_EQ(Requests(emu_->Requests(), "PUT", twin), 0u) << Describe(WritesSinceClear());
+  EXPECT_EQ(Str(Twin(id), "/properties/owner/userPrincipalName"), "sam@soc.example");
+  EXPECT_EQ(emu_->ArmIncidents(kWorkspace).size(), 1u);
 }
 
 }  // namespace

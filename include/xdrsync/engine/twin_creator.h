@@ -27,6 +27,9 @@ struct CreateAttempt {
   // in: how long after an unknown outcome the alerts are looked at for it (Graph makes the alert at
   // once and its incident later): none with our marker means the request was not applied.
   int64_t recheck_seconds = kUnknownCreateRecheckSeconds;
+  // in: this cycle's Sentinel listing shows no twin where one made since the Defender incident was
+  // created would show, and no earlier attempt exists: create without looking first (arm twins).
+  bool known_absent = false;
   bool sent_unknown = false;               // out: this attempt sent a request with an unknown outcome
   // out: the twin was there already, made whole by an earlier attempt that never recorded it (a
   // kill, a lost answer, a lost state); what it holds now may be an analyst's since then, so it is
