@@ -15,7 +15,8 @@ class StateMountTest : public SyncTest {
   void TearDown() override;
 
   // Mounts a tmpfs of `size` (e.g. "8m") on dir_/state. Skips the test when this process may not
-  // make a mount namespace or mount (not root, or a container without CAP_SYS_ADMIN).
+  // make a mount namespace or mount (not root, or a container without CAP_SYS_ADMIN), unless
+  // XDRSYNC_REQUIRE_MOUNTS is set (CI), which makes that a failure.
   void MountState(const std::string& size);
   // Points the config's state at the mount and the health server at a free loopback port.
   void UseStateMount();
