@@ -46,14 +46,27 @@ struct Process {
   std::unique_ptr<app::Runtime> runtime;
 };
 
+// Says why `run` waits at start ("" once it goes on): a reason for /readyz. Thread-safe.
+using WaitReport = std::function<void(const std::string& why)>;
+
 // Builds the process for `config` (logger per its `log` settings unless `quiet`, which logs only
 // warnings and above), with only the links of the configuration's `shard` (docs/scaling.md), so no
 // command writes a link another process serves. On error prints it and returns nullptr.
 // A command that writes passes `keep_waiting`: the process first takes the state file's writer
 // lock, and while another instance holds it logs that once and calls keep_waiting() between tries
-// (it waits about half a second, and returns false to give up, e.g. on SIGTERM).
+// (it waits about half a second, and returns false to give up, e.g. on SIGTERM). With `waiting`
+// (the daemon), a state that cannot be written (a full disk, a read-only mount: the lock file or
+// the database cannot be opened for writing) is waited for the same way, logged once as
+// `state.unwritable`, and each wait is reported to `waiting`; without it, that ends the command
+// with one line on stderr.
 std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
-                                      const std::function<bool()>& keep_waiting = nullptr);
+                                      const std::function<bool()>& keep_waiting = nullptr,
+                                      const WaitReport& waiting = nullptr);
+// StartProcess in two steps, for `run`, which serves /readyz while it waits: NewProcess makes the
+// logger, clock and metrics; FinishProcess the rest (false after printing why it failed).
+std::unique_ptr<Process> NewProcess(const app::Config& config, bool quiet, std::FILE* log_out);
+bool FinishProcess(Process& p, const app::Config& config, const std::function<bool()>& keep_waiting,
+                   const WaitReport& waiting);
 // keep_waiting for commands that leave SIGTERM at its default: sleeps 500 ms, returns true.
 bool WaitABit();
 

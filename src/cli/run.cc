@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <string>
 #include <thread>
 
 #include "args.h"
@@ -22,6 +24,53 @@
 #include "xdrsync/engine/daemon.h"
 
 namespace xdrsync::cli {
+
+namespace {
+
+// Why `run` waits before its daemon exists (the writer lock, a state not writable), for /readyz.
+struct StartupWait {
+  std::mutex mu;
+  std::string why;
+};
+
+// Starts the health server on `listen` unless it is off or already up: kExitOk, or the exit code
+// after printing why not. /readyz asks `daemon` once it exists, `waiting` until then.
+int StartHealth(const app::Config& config, Process& p, const std::unique_ptr<engine::Daemon>& daemon,
+                StartupWait& waiting, std::unique_ptr<app::HealthServer>& health) {
+  if (config.listen.empty() || health) return kExitOk;
+  auto addr = app::ParseListenAddress(config.listen);
+  if (!addr.ok()) {
+    std::fprintf(stderr, "xdrsync: listen: %s\n", Printable(addr.status().ToString()).c_str());
+    return kExitConfig;
+  }
+  app::HealthOptions ho;
+  ho.host = addr->host;
+  ho.port = addr->port;
+  // Alive means the loops keep finishing cycles; allow a few slow ones before calling it stuck.
+  ho.stall_seconds = std::max<int64_t>(300, 10 * config.poll_interval_seconds);
+  // Off loopback, /readyz answers anyone who can reach the port: categories only (docs/security.md).
+  const bool detailed = IsLoopbackHost(addr->host);
+  auto started = app::HealthServer::Start(ho, p.metrics, p.clock, [&daemon, &waiting, detailed] {
+    std::vector<app::NotReadyLink> out;
+    if (!daemon) {
+      std::lock_guard lock(waiting.mu);
+      const std::string why = waiting.why.empty() ? "starting" : waiting.why;
+      return std::vector<app::NotReadyLink>{{"*", detailed ? why : app::PublicReadinessReason(why)}};
+    }
+    for (auto& [link, reason] : daemon->NotReady()) {
+      out.push_back({link, detailed ? reason : app::PublicReadinessReason(reason)});
+    }
+    return out;
+  });
+  if (!started.ok()) {
+    std::fprintf(stderr, "xdrsync: %s\n", Printable(started.status().ToString()).c_str());
+    return kExitLinkFailed;
+  }
+  health = std::move(*started);
+  return kExitOk;
+}
+
+}  // namespace
 
 int Run(const Args& args) {
   // Signals go to one thread that waits for them; every other thread inherits the mask.
@@ -38,13 +87,28 @@ int Run(const Args& args) {
     std::fprintf(stderr, "xdrsync: %s\n", Printable(shard.status().message()).c_str());
     return Option(args, "--shard") ? kExitUsage : kExitConfig;
   }
-  // While another instance holds the state, wait for it; SIGTERM (blocked, so collected here)
-  // ends the wait.
-  auto p = StartProcess(*config, false, stdout, [&set] {
+  auto p = NewProcess(*config, false, stdout);
+  // Declared before the health server, whose thread reads them until it stops.
+  StartupWait waiting;
+  std::unique_ptr<engine::Daemon> daemon;
+  std::unique_ptr<app::HealthServer> health;
+  auto start_health = [&] { return StartHealth(*config, *p, daemon, waiting, health); };
+  // While another instance holds the state, or the state cannot be written, wait; SIGTERM (blocked,
+  // so collected here) ends the wait. The health server starts during the wait only for a state
+  // that cannot be written, not for the writer lock, whose holder may be serving the same port.
+  int health_failed = kExitOk;
+  const bool ready_to_run = FinishProcess(*p, *config, [&] {
     const timespec half_second{0, 500'000'000};
-    return sigtimedwait(&set, nullptr, &half_second) < 0;
+    if (health) health->Beat();  // waiting on purpose: a restart would not help
+    return health_failed == kExitOk && sigtimedwait(&set, nullptr, &half_second) < 0;
+  }, [&](const std::string& why) {
+    if (why.rfind("state not writable", 0) == 0 && health_failed == kExitOk) health_failed = start_health();
+    std::lock_guard lock(waiting.mu);
+    waiting.why = why;
   });
-  if (!p) return kExitLinkFailed;
+  if (health_failed != kExitOk) return health_failed;
+  if (!ready_to_run) return kExitLinkFailed;
+  if (int rc = start_health(); rc != kExitOk) return rc;
   app::SystemdNotifier notifier;
   engine::DaemonOptions options;
   options.poll_interval_seconds = config->poll_interval_seconds;
@@ -60,35 +124,6 @@ int Run(const Args& args) {
     options.may_run = leases->MayRun();
   }
 
-  std::unique_ptr<engine::Daemon> daemon;
-  std::unique_ptr<app::HealthServer> health;
-  if (!config->listen.empty()) {
-    auto addr = app::ParseListenAddress(config->listen);
-    if (!addr.ok()) {
-      std::fprintf(stderr, "xdrsync: listen: %s\n", Printable(addr.status().ToString()).c_str());
-      return kExitConfig;
-    }
-    app::HealthOptions ho;
-    ho.host = addr->host;
-    ho.port = addr->port;
-    // Alive means the loops keep finishing cycles; allow a few slow ones before calling it stuck.
-    ho.stall_seconds = std::max<int64_t>(300, 10 * config->poll_interval_seconds);
-    // Off loopback, /readyz answers anyone who can reach the port: categories only (docs/security.md).
-    const bool detailed = IsLoopbackHost(addr->host);
-    auto started = app::HealthServer::Start(ho, p->metrics, p->clock, [&daemon, detailed] {
-      std::vector<app::NotReadyLink> out;
-      if (!daemon) return std::vector<app::NotReadyLink>{{"*", "starting"}};
-      for (auto& [link, reason] : daemon->NotReady()) {
-        out.push_back({link, detailed ? reason : app::PublicReadinessReason(reason)});
-      }
-      return out;
-    });
-    if (!started.ok()) {
-      std::fprintf(stderr, "xdrsync: %s\n", Printable(started.status().ToString()).c_str());
-      return kExitLinkFailed;
-    }
-    health = std::move(*started);
-  }
   std::atomic<int64_t> last_ping{0};
   const auto ping_every = std::chrono::duration_cast<std::chrono::milliseconds>(notifier.watchdog_ping_interval());
   daemon = std::make_unique<engine::Daemon>(p->runtime->runners(), options, p->sleeper, p->clock, *p->log, [&] {

@@ -3,6 +3,12 @@
 #include <thread>
 
 namespace xdrsync::engine {
+namespace {
+
+// Every error of the state store names it ("state store <path>: <step>: <what>", store/sqlite_handle.h).
+bool IsStateError(const Status& s) { return !s.ok() && s.message().find("state store ") != std::string::npos; }
+
+}  // namespace
 
 Daemon::Daemon(std::vector<LinkRunner*> runners, DaemonOptions options, Sleeper& sleeper, const Clock& clock,
                Logger& log, std::function<void()> on_progress)
@@ -44,6 +50,7 @@ void Daemon::RunLink(LinkRunner& runner) {
       h.last_attempt = now;
       h.held = report.held;
       h.waiting = false;
+      h.state_failed = IsStateError(report.status);
       if (report.status.ok()) {
         h.last_success = now;
         h.last_error.clear();
@@ -51,6 +58,7 @@ void Daemon::RunLink(LinkRunner& runner) {
       } else {
         h.last_error = report.status.ToString();
       }
+      NoteStateHealth(report.status);
     }
     if (on_progress_) on_progress_();
     // Carried writes go on at once (each cycle captures first, so new changes overtake them);
@@ -63,6 +71,20 @@ void Daemon::RunLink(LinkRunner& runner) {
   log_.Info("link.stopped", {{"link", runner.name()}});
 }
 
+void Daemon::NoteStateHealth(const Status& cycle) {
+  // One line when the state stops taking writes and one when it takes them again, whichever
+  // link sees it first: all links share the one state file.
+  if (IsStateError(cycle) && !state_failing_) {
+    state_failing_ = true;
+    log_.Error("state.unwritable", {{"error", cycle.ToString()},
+                                    {"detail", "nothing is synced until the state can be written; "
+                                               "captured changes are read again then"}});
+  } else if (cycle.ok() && state_failing_) {
+    state_failing_ = false;
+    log_.Info("state.writable", {});
+  }
+}
+
 std::vector<std::pair<std::string, std::string>> Daemon::NotReady() const {
   std::lock_guard lock(mu_);
   std::vector<std::pair<std::string, std::string>> out;
@@ -70,6 +92,9 @@ std::vector<std::pair<std::string, std::string>> Daemon::NotReady() const {
   for (const auto& [name, h] : health_) {
     if (h.waiting) {
       out.emplace_back(name, "waiting for the link's lease: another process holds it");
+    } else if (h.state_failed) {
+      // Not a service's trouble that passes by itself: not ready at once.
+      out.emplace_back(name, "state not writable: " + h.last_error);
     } else if (h.last_success.is_zero()) {
       out.emplace_back(name, h.last_error.empty() ? "no successful cycle yet" : h.last_error);
     } else if (now.TicksSince(h.last_success) > options_.ready_window_seconds * Timestamp::kTicksPerSecond) {

@@ -1,7 +1,12 @@
 #include "store/sqlite_handle.h"
 
 #include <sqlite3.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <limits>
 
 namespace xdrsync::store {
@@ -31,6 +36,9 @@ Code CodeFor(int rc) {
       return Code::kInternal;
   }
 }
+
+// Below this much free space, SQLITE_FULL is the disk's doing, not the file's page limit.
+constexpr uint64_t kNearlyFullBytes = 1 << 20;
 
 }  // namespace
 
@@ -139,7 +147,7 @@ Status Db::ExecScript(std::string_view op, const std::string& sql) {
   if (rc == SQLITE_OK) return Status::Ok();
   std::string message = err != nullptr ? err : sqlite3_errstr(rc);
   sqlite3_free(err);
-  return Fail(CodeFor(rc), op, message);
+  return Fail(CodeFor(rc), op, message + OsReason(rc));
 }
 
 int64_t Db::Changes() const { return sqlite3_changes64(db_); }
@@ -152,7 +160,26 @@ Status Db::Error(std::string_view op, int rc) const {
   const char* message = (db_ != nullptr && (sqlite3_errcode(db_) & 0xff) == (rc & 0xff))
                             ? sqlite3_errmsg(db_)
                             : sqlite3_errstr(rc);
-  return Fail(CodeFor(rc), op, message);
+  return Fail(CodeFor(rc), op, message + OsReason(rc));
+}
+
+std::string Db::OsReason(int rc) const {
+  // SQLite records the system error for these two only; for any other code it is a stale one.
+  const bool has_errno = (rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN;
+  const int sys = db_ != nullptr && has_errno ? sqlite3_system_errno(db_) : 0;
+  if (sys != 0) return std::string(" (") + std::strerror(sys) + ")";
+  if ((rc & 0xff) == SQLITE_READONLY && ::access(path_.c_str(), W_OK) != 0) {
+    return std::string(" (") + std::strerror(errno) + ")";
+  }
+  if ((rc & 0xff) != SQLITE_FULL) return "";
+  // SQLite reports ENOSPC as SQLITE_FULL and clears the system error: say what the disk holds.
+  const std::string dir = std::filesystem::path(path_).parent_path().string();
+  struct statvfs fs {};
+  if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) != 0) return "";
+  const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  const std::string where = std::to_string(free_bytes) + " bytes free in " + (dir.empty() ? "." : dir);
+  return free_bytes < kNearlyFullBytes ? " (" + std::string(std::strerror(ENOSPC)) + "; " + where + ")"
+                                       : " (" + where + ")";
 }
 
 Status Db::Fail(Code code, std::string_view op, std::string_view message) const {

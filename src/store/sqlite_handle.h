@@ -111,6 +111,9 @@ class Db {
 
   // The Status for SQLite result code `rc` during `op`.
   Status Error(std::string_view op, int rc) const;
+  // What the operating system said about failure `rc`, as " (<errno text>)", or "" when nothing
+  // is known: SQLite's own messages ("database or disk is full") do not say which.
+  std::string OsReason(int rc) const;
   // A Status of the given code with the path and operation in front.
   Status Fail(Code code, std::string_view op, std::string_view message) const;
 

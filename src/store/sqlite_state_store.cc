@@ -24,7 +24,8 @@ Status Configure(Db& db, const SqliteOptions& options) {
   sqlite3_busy_timeout(db.raw(), kBusyTimeoutMs);
   if (sqlite3_db_readonly(db.raw(), "main") == 1) {
     return db.Fail(Code::kPermissionDenied, "open",
-                   "the state file is read-only; xdrsync must be able to write it");
+                   "the state file is read-only" + db.OsReason(SQLITE_READONLY) +
+                       "; xdrsync must be able to write it");
   }
   auto mode =
       db.Query<std::string>("open: set WAL", "PRAGMA journal_mode = WAL",

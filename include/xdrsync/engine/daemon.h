@@ -35,6 +35,7 @@ struct LinkHealth {
   std::string last_error;
   bool held = false;
   bool waiting = false;  // DaemonOptions::may_run refused its last cycle (another process holds it)
+  bool state_failed = false;  // its last cycle failed on the state store (a full disk, a read-only mount)
 };
 
 class Daemon {
@@ -52,6 +53,8 @@ class Daemon {
 
  private:
   void RunLink(LinkRunner& runner);
+  // Logs the state store's failing and recovering, once each way. Called under mu_.
+  void NoteStateHealth(const Status& cycle);
   std::vector<LinkRunner*> runners_;
   DaemonOptions options_;
   Sleeper& sleeper_;
@@ -60,6 +63,7 @@ class Daemon {
   std::function<void()> on_progress_;
   mutable std::mutex mu_;
   std::map<std::string, LinkHealth> health_;
+  bool state_failing_ = false;
 };
 
 }  // namespace xdrsync::engine

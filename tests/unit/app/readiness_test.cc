@@ -17,5 +17,11 @@ TEST(ReadinessTest, PublicReasonKeepsTheCategoryAndDropsTheServiceText) {
   EXPECT_EQ(PublicReadinessReason(""), "");
 }
 
+TEST(ReadinessTest, AStateThatCannotBeWrittenIsNamedWithoutItsPath) {
+  EXPECT_EQ(PublicReadinessReason("state not writable: resource_exhausted: state store /var/lib/xdrsync/state.db: "
+                                  "RecordDecision: database or disk is full (No space left on device)"),
+            "state not writable");
+}
+
 }  // namespace
 }  // namespace xdrsync::app

@@ -156,6 +156,9 @@ TEST(StoreOpen, AFullDiskIsAStatusAndKeepsThePreviousState) {
   EXPECT_NE(failure.message().find("state store " + path + ": RecordDecision: "), std::string::npos)
       << failure.message();
   EXPECT_NE(failure.message().find("full"), std::string::npos) << failure.message();
+  // The page cap, not the disk: the message says what the disk holds and claims no ENOSPC.
+  EXPECT_NE(failure.message().find("bytes free in " + dir.path()), std::string::npos) << failure.message();
+  EXPECT_EQ(failure.message().find("No space left"), std::string::npos) << failure.message();
   ASSERT_GT(recorded, 0);
 
   // Everything acknowledged is there, nothing of the failed decision, and the store still works.
