@@ -1,8 +1,6 @@
 #include "common.h"
 
-#include <chrono>
 #include <cstdio>
-#include <thread>
 
 #include "xdrsync/app/logging.h"
 #include "xdrsync/core/shard.h"
@@ -44,39 +42,41 @@ std::string DumpForTerminal(const nlohmann::json& j) {
   return out;
 }
 
-bool WaitABit() {
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  return true;
+namespace {
+
+// Takes the writer lock for `p`, waiting while keep_waiting() says so. False when it gave up
+// (nothing printed: the caller says why) or the lock file is unusable (printed).
+bool WaitForWriterLock(Process& p, const app::Config& config, const std::function<bool()>& keep_waiting) {
+  for (bool told = false;;) {
+    auto lock = store::WriterLock::TryAcquire(config.state_path);
+    if (lock.ok()) {
+      p.lock = std::move(*lock);
+      if (told) p.log->Info("state.lock_acquired", {{"state_path", config.state_path}});
+      return true;
+    }
+    if (lock.status().code() != Code::kUnavailable) {
+      std::fprintf(stderr, "xdrsync: %s\n", Printable(lock.status().ToString()).c_str());
+      return false;
+    }
+    if (!told) {
+      p.log->Warn("state.locked", {{"state_path", config.state_path},
+                                   {"detail", "another xdrsync instance is writing this state; waiting for it"}});
+      told = true;
+    }
+    if (!keep_waiting()) return false;
+  }
 }
 
-std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
-                                      const std::function<bool()>& keep_waiting) {
+std::unique_ptr<Process> MakeProcess(const app::Config& config, bool quiet, std::FILE* log_out) {
   auto p = std::make_unique<Process>();
   app::LogConfig lc = config.log;
   if (quiet) lc.level = "warning";
   p->log = app::MakeLogger(lc, log_out, &p->clock);
-  // One writer per state (spec §9): the lock comes before the store is opened (migrations write).
-  for (bool told = false; keep_waiting;) {
-    auto lock = store::WriterLock::TryAcquire(config.state_path);
-    if (lock.ok()) {
-      p->lock = std::move(*lock);
-      if (told) p->log->Info("state.lock_acquired", {{"state_path", config.state_path}});
-      break;
-    }
-    if (lock.status().code() != Code::kUnavailable) {
-      std::fprintf(stderr, "xdrsync: %s\n", Printable(lock.status().ToString()).c_str());
-      return nullptr;
-    }
-    if (!told) {
-      p->log->Warn("state.locked", {{"state_path", config.state_path},
-                                    {"detail", "another xdrsync instance is writing this state; waiting for it"}});
-      told = true;
-    }
-    if (!keep_waiting()) {
-      std::fprintf(stderr, "xdrsync: gave up waiting for the writer lock of %s\n", Printable(config.state_path).c_str());
-      return nullptr;
-    }
-  }
+  return p;
+}
+
+// The transport and the runtime, over the links of the configuration's shard.
+std::unique_ptr<Process> Wire(std::unique_ptr<Process> p, const app::Config& config) {
   http::IgnoreSigpipe();
   http::TransportOptions options;
   if (Status s = http::CheckTransportOptions(options); !s.ok()) {
@@ -95,6 +95,23 @@ std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std
   }
   p->runtime = std::move(*rt);
   return p;
+}
+
+}  // namespace
+
+std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
+                                      const std::function<bool()>& keep_waiting) {
+  auto p = MakeProcess(config, quiet, log_out);
+  // One writer per state (spec §9): the lock comes before the store is opened (migrations write).
+  if (keep_waiting && !WaitForWriterLock(*p, config, keep_waiting)) return nullptr;
+  return Wire(std::move(p), config);
+}
+
+std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
+                                      std::unique_ptr<store::WriterLock> lock) {
+  auto p = MakeProcess(config, quiet, log_out);
+  p->lock = std::move(lock);
+  return Wire(std::move(p), config);
 }
 
 }  // namespace xdrsync::cli

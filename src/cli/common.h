@@ -50,12 +50,14 @@ struct Process {
 // warnings and above), with only the links of the configuration's `shard` (docs/scaling.md), so no
 // command writes a link another process serves. On error prints it and returns nullptr.
 // A command that writes passes `keep_waiting`: the process first takes the state file's writer
-// lock, and while another instance holds it logs that once and calls keep_waiting() between tries
-// (it waits about half a second, and returns false to give up, e.g. on SIGTERM).
+// lock, and while another instance holds it logs `state.locked` once and calls keep_waiting()
+// between tries (it waits about half a second, and returns false to give up, e.g. on SIGTERM or
+// after a bound: BoundedWait). Giving up returns nullptr without printing: the caller says why.
 std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
                                       const std::function<bool()>& keep_waiting = nullptr);
-// keep_waiting for commands that leave SIGTERM at its default: sleeps 500 ms, returns true.
-bool WaitABit();
+// The same for a command that has taken the writer lock already (TakeWriterLock, state_lock.h).
+std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
+                                      std::unique_ptr<store::WriterLock> lock);
 
 // A plan as JSON lines on stdout, each with "link" and "op" (`plan`, `resync --dry-run`, `remap`).
 void PrintPlan(const std::string& link, const reconcile::Plan& plan);

@@ -40,11 +40,19 @@ int Run(const Args& args) {
   }
   // While another instance holds the state, wait for it; SIGTERM (blocked, so collected here)
   // ends the wait.
-  auto p = StartProcess(*config, false, stdout, [&set] {
+  bool stopped = false;
+  auto p = StartProcess(*config, false, stdout, [&set, &stopped] {
     const timespec half_second{0, 500'000'000};
-    return sigtimedwait(&set, nullptr, &half_second) < 0;
+    stopped = sigtimedwait(&set, nullptr, &half_second) >= 0;
+    return !stopped;
   });
-  if (!p) return kExitLinkFailed;
+  if (!p) {
+    if (stopped) {
+      std::fprintf(stderr, "xdrsync: stopped before it could take the writer lock of %s\n",
+                   Printable(config->state_path).c_str());
+    }
+    return kExitLinkFailed;
+  }
   app::SystemdNotifier notifier;
   engine::DaemonOptions options;
   options.poll_interval_seconds = config->poll_interval_seconds;
