@@ -30,8 +30,9 @@ install(CODE [[
        FILES "${CMAKE_CURRENT_BINARY_DIR}/packaging/xdrsync.service")
 ]])
 
+# Every doc: operations.md sends the reader to reliability.md, scaling.md and security.md.
 install(FILES README.md docs/architecture.md docs/configuration.md docs/operations.md docs/emulator.md
-  DESTINATION ${XDRSYNC_DOCDIR})
+  docs/performance.md docs/reliability.md docs/scaling.md docs/security.md DESTINATION ${XDRSYNC_DOCDIR})
 install(FILES LICENSE DESTINATION ${XDRSYNC_DOCDIR} RENAME copyright)
 install(FILES config/xdrsync.example.json DESTINATION ${XDRSYNC_DOCDIR}/examples)
 install(DIRECTORY deploy DESTINATION ${XDRSYNC_DOCDIR}/examples)

@@ -85,6 +85,28 @@ TEST_F(HardeningTest, SecretFilesAreExaminedBeforeTheyAreTrusted) {
   EXPECT_NE((once.out + once.err).find("not a regular file"), std::string::npos) << once.out << once.err;
 }
 
+TEST_F(HardeningTest, ASystemdCredentialIsWarnedAboutOnlyWhenOthersCanReadIt) {
+  // systemd hands the service its LoadCredential= copies as 0440 files of the service's own group:
+  // no warning for those on every start. Readable by others (a hand-made directory) still warns.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  const std::string dir = dir_ + "/credentials";
+  std::filesystem::create_directory(dir);
+  std::ofstream(dir + "/it-secret") << kSecret << "\n";
+  ::setenv("CREDENTIALS_DIRECTORY", dir.c_str(), 1);
+  Auth() = {{"kind", "client_secret"}, {"client_id", kClientId}, {"client_secret_credential", "it-secret"}};
+  ::chmod((dir + "/it-secret").c_str(), 0440);
+  ProcessResult check = Xdrsync({"check-config"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(check.err.find("warning"), std::string::npos) << check.err;
+  ::chmod((dir + "/it-secret").c_str(), 0644);
+  check = Xdrsync({"check-config"});
+  EXPECT_NE(check.err.find("auth.client_secret_credential can be read or written by other users (mode 644)"),
+            std::string::npos)
+      << check.err;
+  EXPECT_EQ(Xdrsync({"once"}).exit_code, 0) << "the credential is read";
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+}
+
 TEST_F(HardeningTest, TheStateFileIsReadableByItsOwnerOnly) {
   ASSERT_NO_FATAL_FAILURE(StartEmulator());
   const mode_t old = ::umask(022);
