@@ -65,7 +65,7 @@ Result<std::string> ReadCredentialFile(const std::string& path, std::string_view
   return content;
 }
 
-std::vector<std::string> CredentialFileWarnings(const std::string& path, std::string_view key, bool group_is_private) {
+std::vector<std::string> CredentialFileWarnings(const std::string& path, std::string_view key) {
   std::vector<std::string> out;
   if (path.empty()) return out;
   const std::string k(key);
@@ -76,8 +76,8 @@ std::vector<std::string> CredentialFileWarnings(const std::string& path, std::st
                   "nobody else can change where it points");
   }
   struct stat st {};
-  const mode_t others = group_is_private ? S_IRWXO : (S_IRWXG | S_IRWXO);
-  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & others) != 0) {
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+      (st.st_mode & (st.st_gid == 0 ? S_IRWXO : (S_IRWXG | S_IRWXO))) != 0) {
     out.push_back("the file named by " + k + " can be read or written by other users (mode " +
                   std::to_string((st.st_mode >> 6) & 7) + std::to_string((st.st_mode >> 3) & 7) +
                   std::to_string(st.st_mode & 7) + "); chmod 600 it");
@@ -87,11 +87,9 @@ std::vector<std::string> CredentialFileWarnings(const std::string& path, std::st
 
 std::vector<std::string> CredentialFileWarnings(const AuthConfig& config, const Environment& env) {
   std::vector<std::string> out;
-  // systemd's copies (LoadCredential=) are 0440 with the service's own group: only others count there.
   const std::string credentials = env.Get("CREDENTIALS_DIRECTORY").value_or("");
   auto add = [&](const std::string& path, std::string_view key) {
-    const bool handed_by_systemd = !credentials.empty() && path.rfind(credentials + "/", 0) == 0;
-    for (auto& w : CredentialFileWarnings(path, key, handed_by_systemd)) out.push_back(std::move(w));
+    for (auto& w : CredentialFileWarnings(path, key)) out.push_back(std::move(w));
   };
   switch (config.kind) {
     case AuthConfig::Kind::kClientSecret:
