@@ -20,18 +20,21 @@ install(TARGETS xdrsync RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # The unit names /usr/bin/xdrsync; an install under another prefix (decided at install time:
 # `cmake --install --prefix`, CPack) gets a unit naming its own binary.
+# The rewritten unit goes to the build tree: at install time CMAKE_CURRENT_BINARY_DIR is the
+# directory `cmake --install` runs from, which may be the source tree.
 install(CODE "set(XDRSYNC_UNIT_SOURCE \"${PROJECT_SOURCE_DIR}/config/systemd/xdrsync.service\")
+  set(XDRSYNC_UNIT_OUT \"${PROJECT_BINARY_DIR}/packaging/xdrsync.service\")
   set(XDRSYNC_BINDIR \"${CMAKE_INSTALL_BINDIR}\")")
 install(CODE [[
   file(READ "${XDRSYNC_UNIT_SOURCE}" unit)
   string(REPLACE "ExecStart=/usr/bin/xdrsync" "ExecStart=${CMAKE_INSTALL_PREFIX}/${XDRSYNC_BINDIR}/xdrsync" unit "${unit}")
-  file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/packaging/xdrsync.service" "${unit}")
-  file(INSTALL DESTINATION "${CMAKE_INSTALL_PREFIX}/lib/systemd/system" TYPE FILE
-       FILES "${CMAKE_CURRENT_BINARY_DIR}/packaging/xdrsync.service")
+  file(WRITE "${XDRSYNC_UNIT_OUT}" "${unit}")
+  file(INSTALL DESTINATION "${CMAKE_INSTALL_PREFIX}/lib/systemd/system" TYPE FILE FILES "${XDRSYNC_UNIT_OUT}")
 ]])
 
+# Every doc: operations.md sends the reader to reliability.md, scaling.md and security.md.
 install(FILES README.md docs/architecture.md docs/configuration.md docs/operations.md docs/emulator.md
-  DESTINATION ${XDRSYNC_DOCDIR})
+  docs/performance.md docs/reliability.md docs/scaling.md docs/security.md DESTINATION ${XDRSYNC_DOCDIR})
 install(FILES LICENSE DESTINATION ${XDRSYNC_DOCDIR} RENAME copyright)
 install(FILES config/xdrsync.example.json DESTINATION ${XDRSYNC_DOCDIR}/examples)
 install(DIRECTORY deploy DESTINATION ${XDRSYNC_DOCDIR}/examples)

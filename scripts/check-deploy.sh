@@ -4,12 +4,13 @@
 # docs promise; the Kubernetes manifests parse, carry their required fields and the sharding wiring,
 # and validate against the Kubernetes API schemas (kubernetes-models, pinned in
 # deploy/kubernetes/schema-check/package-lock.json); the Prometheus rules pass `promtool check rules`
-# and their unit tests (`promtool test rules`).
+# and their unit tests (`promtool test rules`). Then docs/operations.md against captured real output:
+# its jq recipes and its troubleshooting table (scripts/check_runbook.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
 source scripts/deps.sh
-XDRSYNC_PACKAGES=(python3 python3-yaml)
+XDRSYNC_PACKAGES=(python3 python3-yaml jq)
 xdrsync_install_deps
 
 python3 - <<'PY'
@@ -144,5 +145,7 @@ promtool_bin() {
 promtool=$(promtool_bin)
 "$promtool" check rules deploy/prometheus/xdrsync-rules.yml
 "$promtool" test rules deploy/prometheus/xdrsync-rules.test.yml
+
+python3 scripts/check_runbook.py
 
 printf 'check-deploy: ok (%ds)\n' $((SECONDS - start))

@@ -76,7 +76,8 @@ std::vector<std::string> CredentialFileWarnings(const std::string& path, std::st
                   "nobody else can change where it points");
   }
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+      (st.st_mode & (st.st_gid == 0 ? S_IRWXO : (S_IRWXG | S_IRWXO))) != 0) {
     out.push_back("the file named by " + k + " can be read or written by other users (mode " +
                   std::to_string((st.st_mode >> 6) & 7) + std::to_string((st.st_mode >> 3) & 7) +
                   std::to_string(st.st_mode & 7) + "); chmod 600 it");
@@ -86,16 +87,15 @@ std::vector<std::string> CredentialFileWarnings(const std::string& path, std::st
 
 std::vector<std::string> CredentialFileWarnings(const AuthConfig& config, const Environment& env) {
   std::vector<std::string> out;
+  const std::string credentials = env.Get("CREDENTIALS_DIRECTORY").value_or("");
   auto add = [&](const std::string& path, std::string_view key) {
     for (auto& w : CredentialFileWarnings(path, key)) out.push_back(std::move(w));
   };
   switch (config.kind) {
     case AuthConfig::Kind::kClientSecret:
       add(config.client_secret_file, "auth.client_secret_file");
-      if (!config.client_secret_credential.empty()) {
-        if (auto dir = env.Get("CREDENTIALS_DIRECTORY"); dir && !dir->empty()) {
-          add(*dir + "/" + config.client_secret_credential, "auth.client_secret_credential");
-        }
+      if (!config.client_secret_credential.empty() && !credentials.empty()) {
+        add(credentials + "/" + config.client_secret_credential, "auth.client_secret_credential");
       }
       break;
     case AuthConfig::Kind::kCertificate:

@@ -23,6 +23,8 @@ Result<std::string> ReadCredentialFile(const std::string& path, std::string_view
 // Warnings about a credential file that is still read: a symbolic link (followed, since Kubernetes
 // mounts secrets and projected tokens as links) and a mode that lets group or others in. Each
 // names the key, never the path. Nothing when the file cannot be examined (reading will say why).
+// The group counts only when it is not root's: systemd hands a service its credentials
+// (LoadCredential=) as root:root 0440 files with an ACL for the service's user.
 std::vector<std::string> CredentialFileWarnings(const std::string& path, std::string_view key);
 
 // Drops trailing CR/LF, as an editor or `echo` leaves one; inner characters are kept.

@@ -20,17 +20,17 @@ const std::vector<CommandSpec>& Specs() {
   static const std::vector<CommandSpec> kSpecs = {
       {"check-config", 0, 0, {}, ""},
       {"run", 0, 0, {"--shard"}, ""},
-      {"once", 0, 0, {}, ""},
+      {"once", 0, 0, {"--wait"}, ""},
       {"plan", 0, 0, {}, ""},
       {"status", 0, 0, {}, ""},
       {"audit", 0, 0, {"--incident", "--link", "--limit"}, ""},
-      {"rebuild-state", 0, 0, {}, ""},
-      {"approve", 1, 1, {}, "LINK"},
+      {"rebuild-state", 0, 0, {"--wait"}, ""},
+      {"approve", 1, 1, {"--wait"}, "LINK"},
       {"demo", 0, 0, {}, ""},
       {"healthcheck", 0, 0, {}, ""},
-      {"forget", 1, 2, {}, "LINK [DEFENDER_ID]"},
-      {"resync", 2, 2, {}, "LINK DEFENDER_ID"},
-      {"remap", 1, 1, {}, "LINK"},
+      {"forget", 1, 2, {"--wait"}, "LINK [DEFENDER_ID]"},
+      {"resync", 2, 2, {"--wait"}, "LINK DEFENDER_ID"},
+      {"remap", 1, 1, {"--wait"}, "LINK"},
   };
   return kSpecs;
 }
@@ -161,6 +161,11 @@ Result<int64_t> IntegerOption(const Args& args, const std::string& name, int64_t
                            std::to_string(max) + ", not '" + Shown(*text) + "'");
   }
   return static_cast<int64_t>(v);
+}
+
+Result<int64_t> WaitSeconds(const Args& args, int64_t fallback) {
+  if (!Option(args, "--wait")) return fallback;
+  return IntegerOption(args, "--wait", 0, 86'400);
 }
 
 }  // namespace xdrsync::cli

@@ -18,6 +18,9 @@ Result<Args> ParseArgs(int argc, const char* const* argv);
 
 // An option's value as a whole number in [min, max], or kInvalidArgument naming the option.
 Result<int64_t> IntegerOption(const Args& args, const std::string& name, int64_t min, int64_t max);
+// `--wait SECONDS` (0 to 86400) of a command that takes the state's writer lock, `fallback` when
+// it is not given.
+Result<int64_t> WaitSeconds(const Args& args, int64_t fallback);
 // The option's value, if given.
 std::optional<std::string> Option(const Args& args, const std::string& name);
 

@@ -2,10 +2,12 @@
 
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "common.h"
+#include "state_lock.h"
 
 namespace xdrsync::cli {
 
@@ -14,19 +16,22 @@ using nlohmann::json;
 std::string Usage() {
   return "usage: xdrsync [--config FILE] <command>\n"
          "  run [--shard ORDINAL/COUNT]   the daemon: sync every link (or this shard's) until SIGTERM\n"
-         "  once                 sync every link until it has settled, then exit (0 ok, 1 a link failed)\n"
+         "  once [--wait SECONDS]   sync every link until it has settled, then exit (0 ok, 1 a link failed)\n"
          "  plan                 read both sides and print every write it would make (JSON lines); writes nothing\n"
          "  status               links, watermarks, lag, pairs, outbox, conflicts, quarantine\n"
          "  audit [--incident ID] [--limit N]   the audit trail, newest first (JSON lines)\n"
          "  check-config         validate the configuration file\n"
-         "  rebuild-state        re-derive pairs and bases from both APIs after the state was lost\n"
-         "  approve LINK         let a mass change held by the safety valve through, once\n"
+         "  rebuild-state [--wait SECONDS]   re-derive pairs and bases from both APIs after the state was lost\n"
+         "  approve LINK [--wait SECONDS]    let a mass change held by the safety valve through, once\n"
          "  forget LINK [DEFENDER_ID] [--dry-run]   drop a link's state, or one pair's; writes nothing to either API\n"
          "  resync LINK DEFENDER_ID [--dry-run]     re-read one pair and re-plan it from scratch (re-creates a deleted twin)\n"
          "  remap LINK [--dry-run]                  write a changed owner map or title prefix to existing twins\n"
          "  demo                 run against the built-in emulator and narrate what is synced\n"
          "  healthcheck          exit 0 if /readyz on the listen address answers 200 (container HEALTHCHECK)\n"
-         "forget, resync and remap refuse to run (exit 75) while a daemon holds the state; stop it first.\n"
+         "once, approve, rebuild-state, forget, resync and remap take the state's writer lock: while a daemon\n"
+         "holds it they wait --wait SECONDS (once: 30, the others: 0), then exit 75 naming the process that\n"
+         "holds it; stop it first (systemctl stop xdrsync). run waits for it as long as it takes.\n"
+         "Exit codes: 0 ok, 1 a link failed, 64 usage, 75 the state is in use, 78 bad configuration.\n"
          "The configuration defaults to /etc/xdrsync/xdrsync.json.\n";
 }
 
@@ -73,9 +78,17 @@ void PrintPlan(const std::string& link, const reconcile::Plan& plan) {
 }
 
 int Once(const Args& args) {
+  const auto wait_seconds = WaitOrReport(args, kOnceWaitSeconds);
+  if (!wait_seconds) return kExitUsage;
   auto config = LoadConfigOrReport(args.config_path);
   if (!config) return kExitConfig;
-  auto p = StartProcess(*config, false, stdout, WaitABit);
+  // Waits like `run` (logging state.locked), but only so long: a daemon does not go away by itself.
+  BoundedWait wait(*wait_seconds);
+  auto p = StartProcess(*config, false, stdout, std::ref(wait));
+  if (!p && wait.gave_up()) {
+    std::fprintf(stderr, "xdrsync: %s\n", Printable(StateInUseLine(config->state_path, "once", *wait_seconds)).c_str());
+    return kExitTempFail;
+  }
   if (!p) return kExitLinkFailed;
   int failed = 0;
   for (auto* runner : p->runtime->runners()) {
@@ -122,10 +135,9 @@ int Approve(const Args& args) {
     std::fprintf(stderr, "xdrsync: approve needs a link name\n");
     return kExitUsage;
   }
-  auto config = LoadConfigOrReport(args.config_path);
-  if (!config) return kExitConfig;
-  auto p = StartProcess(*config, false, stdout, WaitABit);
-  if (!p) return kExitLinkFailed;
+  int code = kExitOk;
+  auto p = StartWriter(args, false, stdout, &code);
+  if (!p) return code;
   engine::LinkRunner* runner = p->runtime->runner(args.rest[0]);
   if (runner == nullptr) {
     std::fprintf(stderr, "xdrsync: no running link named '%s'\n", Printable(args.rest[0]).c_str());
@@ -139,10 +151,9 @@ int Approve(const Args& args) {
 }
 
 int RebuildState(const Args& args) {
-  auto config = LoadConfigOrReport(args.config_path);
-  if (!config) return kExitConfig;
-  auto p = StartProcess(*config, false, stdout, WaitABit);
-  if (!p) return kExitLinkFailed;
+  int code = kExitOk;
+  auto p = StartWriter(args, false, stdout, &code);
+  if (!p) return code;
   int failed = 0;
   for (auto* runner : p->runtime->runners()) {
     engine::CycleOptions o;

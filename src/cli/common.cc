@@ -1,8 +1,6 @@
 #include "common.h"
 
-#include <chrono>
 #include <cstdio>
-#include <thread>
 
 #include "xdrsync/app/logging.h"
 #include "xdrsync/core/shard.h"
@@ -45,10 +43,6 @@ std::string DumpForTerminal(const nlohmann::json& j) {
   return out;
 }
 
-bool WaitABit() {
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  return true;
-}
 
 namespace {
 
@@ -90,8 +84,10 @@ std::unique_ptr<store::WriterLock> AcquireState(const app::Config& config, Logge
     if (waiting) waiting(held ? "waiting for the writer lock: another xdrsync instance holds it"
                               : "state not writable: " + problem.ToString());
     if (!keep_waiting()) {
-      std::fprintf(stderr, "xdrsync: gave up waiting for the state %s: %s\n", Printable(config.state_path).c_str(),
-                   Printable(problem.ToString()).c_str());
+      if (waiting) {
+        std::fprintf(stderr, "xdrsync: gave up waiting for the state %s: %s\n", Printable(config.state_path).c_str(),
+                     Printable(problem.ToString()).c_str());
+      }
       return nullptr;
     }
   }
@@ -111,6 +107,14 @@ std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std
                                       const std::function<bool()>& keep_waiting, const WaitReport& waiting) {
   auto p = NewProcess(config, quiet, log_out);
   if (!FinishProcess(*p, config, keep_waiting, waiting)) return nullptr;
+  return p;
+}
+
+std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
+                                      std::unique_ptr<store::WriterLock> lock) {
+  auto p = NewProcess(config, quiet, log_out);
+  p->lock = std::move(lock);
+  if (!FinishProcess(*p, config, nullptr, nullptr)) return nullptr;
   return p;
 }
 

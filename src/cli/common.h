@@ -54,7 +54,9 @@ using WaitReport = std::function<void(const std::string& why)>;
 // command writes a link another process serves. On error prints it and returns nullptr.
 // A command that writes passes `keep_waiting`: the process first takes the state file's writer
 // lock, and while another instance holds it logs that once and calls keep_waiting() between tries
-// (it waits about half a second, and returns false to give up, e.g. on SIGTERM). With `waiting`
+// (it waits about half a second, and returns false to give up, e.g. on SIGTERM or after a bound:
+// BoundedWait). Giving up returns nullptr, printing nothing unless `waiting` (the daemon) was
+// given: the caller says why. With `waiting`
 // (the daemon), a state that cannot be written (a full disk, a read-only mount: the lock file or
 // the database cannot be opened for writing) is waited for the same way, logged once as
 // `state.unwritable`, and each wait is reported to `waiting`; without it, that ends the command
@@ -67,8 +69,9 @@ std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std
 std::unique_ptr<Process> NewProcess(const app::Config& config, bool quiet, std::FILE* log_out);
 bool FinishProcess(Process& p, const app::Config& config, const std::function<bool()>& keep_waiting,
                    const WaitReport& waiting);
-// keep_waiting for commands that leave SIGTERM at its default: sleeps 500 ms, returns true.
-bool WaitABit();
+// The same for a command that has taken the writer lock already (TakeWriterLock, state_lock.h).
+std::unique_ptr<Process> StartProcess(const app::Config& config, bool quiet, std::FILE* log_out,
+                                      std::unique_ptr<store::WriterLock> lock);
 
 // A plan as JSON lines on stdout, each with "link" and "op" (`plan`, `resync --dry-run`, `remap`).
 void PrintPlan(const std::string& link, const reconcile::Plan& plan);

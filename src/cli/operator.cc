@@ -1,12 +1,14 @@
 // The operator's repair commands (spec §3, §4, §10): `forget`, `resync` and `remap`. Each prints
 // JSON lines, takes --dry-run (reads, writes nothing anywhere) and, when it would write, refuses to
-// run beside a daemon that holds the state (exit 75), so a repair never races the sync it repairs.
+// run beside a daemon that holds the state (exit 75; `--wait SECONDS` waits that long first), and
+// holds the writer lock while it writes, so a repair never races the sync it repairs.
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "common.h"
+#include "state_lock.h"
 #include "xdrsync/store/state_store.h"
 
 namespace xdrsync::cli {
@@ -18,24 +20,10 @@ bool DryRun(const Args& args) { return args.flags.count("--dry-run") > 0; }
 
 void Line(const json& j) { std::printf("%s\n", DumpForTerminal(j).c_str()); }
 
-// Non-zero (the exit code) when a daemon holds the writer lock: its error line is printed.
-int RefuseIfLocked(const app::Config& config) {
-  auto lock = store::WriterLock::TryAcquire(config.state_path);
-  if (lock.ok()) return kExitOk;
-  if (lock.status().code() == Code::kUnavailable) {
-    std::fprintf(stderr,
-                 "xdrsync: the state %s is in use by a running xdrsync; stop it first (systemctl stop xdrsync)\n",
-                 Printable(config.state_path).c_str());
-    return kExitTempFail;
-  }
-  std::fprintf(stderr, "xdrsync: %s\n", Printable(lock.status().ToString()).c_str());
-  return kExitLinkFailed;
-}
-
 // A command that syncs one configured link: its configuration, process and runner. When `runner`
 // is null, the reason has been printed and `code` is the exit code.
 struct LinkCommand {
-  std::optional<app::Config> config;
+  std::optional<app::Config> config;  // a dry run's (the process keeps its own copy)
   std::unique_ptr<Process> process;
   engine::LinkRunner* runner = nullptr;
   int code = kExitOk;
@@ -43,19 +31,15 @@ struct LinkCommand {
 
 LinkCommand StartForLink(const Args& args) {
   LinkCommand c;
-  c.config = LoadConfigOrReport(args.config_path);
-  if (!c.config) {
+  if (DryRun(args)) {
+    c.config = LoadConfigOrReport(args.config_path);
     c.code = kExitConfig;
-    return c;
+    if (!c.config) return c;
+    c.code = kExitLinkFailed;
+    c.process = StartProcess(*c.config, true, stderr);
+  } else {
+    c.process = StartWriter(args, true, stderr, &c.code);
   }
-  const bool dry = DryRun(args);
-  if (!dry) {
-    c.code = RefuseIfLocked(*c.config);
-    if (c.code != kExitOk) return c;
-  }
-  c.code = kExitLinkFailed;
-  // A lost race with a daemon that started meanwhile gives up at once instead of waiting for it.
-  c.process = dry ? StartProcess(*c.config, true, stderr) : StartProcess(*c.config, true, stderr, [] { return false; });
   if (!c.process) return c;
   c.runner = c.process->runtime->runner(args.rest[0]);
   if (c.runner == nullptr) {
@@ -89,8 +73,14 @@ int Forget(const Args& args) {
   auto config = LoadConfigOrReport(args.config_path);
   if (!config) return kExitConfig;
   const bool dry = DryRun(args);
+  const auto wait_seconds = WaitOrReport(args, 0);
+  if (!wait_seconds) return kExitUsage;
+  // Held until the forgetting is committed, so a daemon starting meanwhile waits for it.
+  std::unique_ptr<store::WriterLock> lock;
   if (!dry) {
-    if (int code = RefuseIfLocked(*config); code != kExitOk) return code;
+    int code = kExitOk;
+    lock = TakeWriterLock(config->state_path, "forget", *wait_seconds, &code);
+    if (!lock) return code;
   }
   auto store = store::OpenStateStore(config->state_path);
   if (!store.ok()) {

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "metric_help.h"
 #include "xdrsync/api/http_clients.h"
 #include "xdrsync/auth/token_provider.h"
 #include "xdrsync/engine/twin_creator.h"
@@ -210,6 +211,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
                                                 Metrics& metrics, Sleeper& sleeper, const Clock& clock) {
   std::unique_ptr<Runtime> rt(new Runtime());
   Parts& p = *rt->parts_;
+  DescribeSyncMetrics(metrics);
   for (const auto& w : CredentialWarnings(config)) log.Warn("credential.file", {{"warning", w}});
   auto store = store::OpenStateStore(config.state_path);
   if (!store.ok()) return store.status();

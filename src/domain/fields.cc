@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "xdrsync/core/strings.h"
+#include "xdrsync/domain/comments.h"
 
 namespace xdrsync::domain {
 namespace {
@@ -102,6 +103,10 @@ std::string CanonicalSentinelOwner(const SentinelOwner* owner) {
 
 bool SameValue(Side side, Field field, std::string_view a, std::string_view b) {
   if (field == Field::kTags) return DecodeSet(a) == DecodeSet(b);
+  if (field == Field::kTitle && side == Side::kSentinel) {
+    // Bases stored by earlier versions kept a defender-alert twin's marker in its title.
+    return a.substr(0, a.size() - TwinMarkerSuffix(a).size()) == b.substr(0, b.size() - TwinMarkerSuffix(b).size());
+  }
   if (field != Field::kOwner || side != Side::kSentinel) return a == b;
   const OwnerParts x = ParseOwnerValue(a), y = ParseOwnerValue(b);
   if (x.empty() || y.empty()) return x.empty() && y.empty();
@@ -125,6 +130,15 @@ FieldValues CanonicalDefender(const DefenderIncident& d, const std::string& rend
   return f;
 }
 
+std::string_view TwinMarkerSuffix(std::string_view title) {
+  // " [xdrsync:<uuid>]": a space, the marker of 9 + 36 + 1 characters.
+  constexpr size_t kSuffix = 1 + 9 + 36 + 1;
+  if (title.size() < kSuffix || title[title.size() - kSuffix] != ' ') return {};
+  const std::string_view tail = title.substr(title.size() - kSuffix + 1);
+  const auto marker = FindMarker(tail);
+  return marker && tail == Marker(*marker) ? title.substr(title.size() - kSuffix) : std::string_view();
+}
+
 FieldValues CanonicalSentinel(const SentinelIncident& s) {
   FieldValues f;
   f[Field::kStatus] = WireText(s.status);
@@ -132,7 +146,9 @@ FieldValues CanonicalSentinel(const SentinelIncident& s) {
   f[Field::kClassification] = SentinelClassification(s);
   f[Field::kClosingComment] = s.classification_comment;
   f[Field::kSeverity] = WireText(s.severity);
-  f[Field::kTitle] = s.title;
+  // A defender-alert twin's title ends in its marker, which finds the twin again: not content.
+  const std::string_view title = s.title;
+  f[Field::kTitle] = std::string(title.substr(0, title.size() - TwinMarkerSuffix(title).size()));
   f[Field::kDescription] = s.description;
   std::set<std::string> tags;
   for (const auto& l : s.labels) {
@@ -246,7 +262,7 @@ SentinelIncident SentinelWithFields(const SentinelIncident& current, const Field
       }
       case Field::kClosingComment: s.classification_comment = v; break;
       case Field::kSeverity: s.severity = ParseSSeverity(v); break;
-      case Field::kTitle: s.title = v; break;
+      case Field::kTitle: s.title = v + std::string(TwinMarkerSuffix(current.title)); break;
       case Field::kDescription: s.description = v; break;
       case Field::kTags: {
         std::vector<SentinelLabel> labels;

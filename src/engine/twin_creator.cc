@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 
 #include "xdrsync/core/strings.h"
 #include "xdrsync/domain/comments.h"
@@ -75,7 +76,7 @@ class DefenderAlertTwinCreator final : public TwinCreator {
       attempt.adopted = true;
       return **found;
     }
-    if (found->has_value()) return Finish(**found, create);
+    if (found->has_value()) return Finish(**found, create, attempt);
     if (!test_skip_search_ && attempt.unknown_since &&
         attempt.now < *attempt.unknown_since + kUnknownCreateGraceSeconds) {
       auto applied = EarlierAttemptApplied(marker, attempt);
@@ -88,7 +89,7 @@ class DefenderAlertTwinCreator final : public TwinCreator {
     api::CreateAlertInput in;
     in.title = create.incident.title + " " + marker;
     in.severity = domain::ParseDSeverity(WireText(create.incident.severity)).value;
-    in.description = Utf8Prefix(marker + "\n" + create.incident.description, 5'000);
+    in.description = AsCreateAlertMadeIt(create).description;
     in.category = "InitialAccess";
     in.is_excluded_from_correlation = true;
     in.sentinel_workspace = workspace_id_;
@@ -106,7 +107,7 @@ class DefenderAlertTwinCreator final : public TwinCreator {
     for (int tries = 0; tries < 5; ++tries) {
       auto shown = FindByProviderId(created->incident_id);
       if (!shown.ok()) return shown.status();
-      if (shown->has_value()) return Finish(**shown, create);
+      if (shown->has_value()) return Finish(**shown, create, attempt);
     }
     return Status(Code::kUnavailable, "createAlert made Defender incident " + created->incident_id +
                                           " but the workspace does not show it yet; retried next cycle");
@@ -146,12 +147,42 @@ class DefenderAlertTwinCreator final : public TwinCreator {
   }
 
   // The new incident carries createAlert's defaults; give it the twin's synced fields and the
-  // marker tag in one full-object write.
-  Result<domain::SentinelIncident> Finish(const domain::SentinelIncident& found, const reconcile::TwinCreate& create) {
-    domain::SentinelIncident want = Finished(create);
-    want.name = found.name;
-    want.etag = found.etag;
+  // marker tag in one full-object write. A field an analyst changed since the incident showed (it
+  // can take minutes to be found after an unknown outcome) no longer holds its default: it is kept,
+  // and the twin counts as adopted, so that change travels to Defender like any other.
+  Result<domain::SentinelIncident> Finish(const domain::SentinelIncident& found, const reconcile::TwinCreate& create,
+                                          CreateAttempt& attempt) {
+    const domain::SentinelIncident finished = Finished(create);
+    const domain::FieldValues defaults = domain::CanonicalSentinel(AsCreateAlertMadeIt(create));
+    const domain::FieldValues now = domain::CanonicalSentinel(found);
+    std::set<domain::Field> ours;
+    for (domain::Field f : domain::kAllFields) {
+      // Title, severity and description are the service's rendering of our request (its mapping of
+      // a severity may differ): ours to set. Triage fields left at their defaults are ours too.
+      const bool rendered = f == domain::Field::kTitle || f == domain::Field::kSeverity || f == domain::Field::kDescription;
+      if (rendered || domain::SameValue(domain::Side::kSentinel, f, now[f], defaults[f])) ours.insert(f);
+    }
+    if (ours.size() == domain::kAllFields.size()) {
+      domain::SentinelIncident want = finished;
+      want.name = found.name;
+      want.etag = found.etag;
+      return sentinel_.Put(want);
+    }
+    domain::SentinelIncident want = domain::SentinelWithFields(found, domain::CanonicalSentinel(finished), ours);
+    if (domain::TwinMarkerSuffix(want.title).empty()) want.title += " " + domain::Marker(create.twin_id);
+    domain::SetReservedLabel(want, domain::TwinLabel(create.twin_id), true);
+    attempt.adopted = true;
     return sentinel_.Put(want);
+  }
+
+  // The Sentinel incident createAlert makes for `create`, before anyone touched it.
+  static domain::SentinelIncident AsCreateAlertMadeIt(const reconcile::TwinCreate& create) {
+    domain::SentinelIncident made;
+    made.title = create.incident.title + " " + domain::Marker(create.twin_id);
+    made.description = Utf8Prefix(domain::Marker(create.twin_id) + "\n" + create.incident.description, 5'000);
+    made.severity = create.incident.severity;
+    made.status = domain::ParseSStatus("New");
+    return made;
   }
 
  public:

@@ -28,9 +28,8 @@ void Planner::ConsiderRemap(Field f, const PairState& pair, const domain::Defend
   // would let the old twin value pass for the Defender one (Agree is deliberately that wide).
   const auto mapped = domain::MapToSentinel(f, dv[f], policy_.mapping);
   if (!mapped) return;
-  std::string want = mapped->value;
-  // A defender-alert twin's title ends in its own marker, which finds it again: it stays.
-  if (const auto marker = domain::FindMarker(sv[f]); f == Field::kTitle && marker) want += " " + domain::Marker(*marker);
+  // (A defender-alert twin's title marker is not part of the canonical title, and stays on writes.)
+  const std::string want = mapped->value;
   if (domain::SameValue(Side::kSentinel, f, want, sv[f])) return;
   Remap r{pair.defender_id, pair.sentinel_id, f, sv[f], want, false};
   const bool room = remapped_pairs_.count(pair.defender_id) > 0 || remapped_pairs_.size() < policy_.max_writes_per_cycle;

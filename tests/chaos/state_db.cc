@@ -39,7 +39,11 @@ StateSnapshot ReadState(const std::string& path, bool integrity_check) {
   out.quarantined = Count(db, "SELECT COUNT(*) FROM quarantine");
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT link, defender_id, field FROM conflicts", -1, &st, nullptr) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW) out.conflicts.insert({Text(st, 0), Text(st, 1), Text(st, 2)});
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      // "status", or "status:no-base" with the kind of conflict after the field.
+      const std::string field = Text(st, 2);
+      out.conflicts.insert({Text(st, 0), Text(st, 1), field.substr(0, field.find(':'))});
+    }
   }
   sqlite3_finalize(st);
   if (integrity_check) {

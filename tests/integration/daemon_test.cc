@@ -31,6 +31,7 @@ TEST_F(DaemonTest, SyncsServesHealthAndMetricsAndStopsOnSigterm) {
   const HttpReply metrics = HttpCall(std::stoi(port), "GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find("xdrsync_"), std::string::npos) << metrics.body.substr(0, 2000);
+  EXPECT_EQ(metrics.body.find(" untyped"), std::string::npos) << "every metric has its # TYPE:\n" << metrics.body;
   EXPECT_TRUE(
       WaitFor([&] { return HttpCall(std::stoi(port), "GET", "/readyz").status == 200; }, std::chrono::seconds(10)));
 

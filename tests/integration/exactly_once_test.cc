@@ -161,6 +161,39 @@ TEST_F(ExactlyOnceTest, ATwinFoundByItsMarkerKeepsWhatAnAnalystChangedOnIt) {
   EXPECT_TRUE(WritesSinceClear().empty());
 }
 
+TEST_F(ExactlyOnceTest, AnAnalystsTriageOfATwinNotYetFinishedIsKeptAndReachesDefender) {
+  // Found by the chaos harness: after a createAlert whose answer was lost, the twin's incident
+  // shows in Sentinel with createAlert's defaults and is finished when found again by its marker.
+  // An analyst who closed it meanwhile had the close written over by the finishing PUT.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator(
+      OnboardedScenario(kSoc, {"SecurityIncident.ReadWrite.All", "SecurityAlert.ReadWrite.All"})));
+  config_["sentinel_workspaces"][0] = Workspace("soc", kWorkspace, kSoc, "defender");
+  emu_->AddFault({{"kind", "drop_after_apply"}, {"method", "POST"},
+                  {"path_glob", "/beta/security/alerts_v2/createAlert"}, {"count", 1}});
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Triaged early"}, {"severity", "high"},
+                                                         {"assignedTo", "alice@contoso.com"}});
+  // ... and the finishing PUT cannot get through for a while.
+  emu_->AddFault({{"kind", "status"}, {"status", 409}, {"method", "PUT"}, {"path_glob", "/subscriptions/**/incidents/*"}});
+  Xdrsync({"once"});  // the answer is lost: the incident is there, unfinished
+  emu_->Call("DELETE", "/faults");
+  auto twins = emu_->ArmIncidents(kWorkspace);
+  ASSERT_EQ(twins.size(), 1u);
+  emu_->UpdateArm(kWorkspace, twins[0].value("name", ""),
+                  {{"status", "Closed"}, {"classification", "TruePositive"}, {"classificationReason", "SuspiciousActivity"},
+                   {"author", "sam@soc.example"}});
+  Once();
+  Once();
+  twins = emu_->ArmIncidents(kWorkspace);
+  ASSERT_EQ(twins.size(), 1u);
+  EXPECT_EQ(Str(twins[0], "/properties/status"), "Closed") << "the analyst's close was written over";
+  EXPECT_EQ(Str(twins[0], "/properties/owner/userPrincipalName"), "alice@contoso.com") << "untouched: ours to set";
+  EXPECT_EQ(emu_->Incident(kContoso, id).value("status", ""), "resolved") << "the close reaches Defender";
+  EXPECT_EQ(Posts("createAlert"), 1u);
+  emu_->ClearRequests();
+  Once();
+  EXPECT_TRUE(WritesSinceClear().empty()) << Describe(WritesSinceClear());
+}
+
 TEST_F(ExactlyOnceTest, ACreateAlertThatWasNeverAppliedIsSentAgainOnceItsAlertIsSeenMissing) {
   // A reset before the service applied it: the outcome is unknown, so the twin's incident is
   // looked for; once `create_recheck_seconds` have passed without an alert carrying the marker,

@@ -4,6 +4,7 @@
 // operator's terminal.
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -83,6 +84,29 @@ TEST_F(HardeningTest, SecretFilesAreExaminedBeforeTheyAreTrusted) {
   EXPECT_FALSE(once.timed_out) << "start-up hung on a FIFO";
   EXPECT_NE(once.exit_code, 0);
   EXPECT_NE((once.out + once.err).find("not a regular file"), std::string::npos) << once.out << once.err;
+}
+
+TEST_F(HardeningTest, ASystemdCredentialIsWarnedAboutOnlyWhenOthersCanReadIt) {
+  // systemd hands the service its LoadCredential= copies as root:root 0440 files (an ACL lets the
+  // service's user in): no warning for those on every start. Readable by others still warns.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  const std::string dir = dir_ + "/credentials";
+  std::filesystem::create_directory(dir);
+  std::ofstream(dir + "/it-secret") << kSecret << "\n";
+  ::setenv("CREDENTIALS_DIRECTORY", dir.c_str(), 1);
+  Auth() = {{"kind", "client_secret"}, {"client_id", kClientId}, {"client_secret_credential", "it-secret"}};
+  ::chmod((dir + "/it-secret").c_str(), 0440);
+  if (::chown((dir + "/it-secret").c_str(), static_cast<uid_t>(-1), 0) != 0) GTEST_SKIP() << "cannot give it root's group";
+  ProcessResult check = Xdrsync({"check-config"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(check.err.find("warning"), std::string::npos) << check.err;
+  ::chmod((dir + "/it-secret").c_str(), 0644);
+  check = Xdrsync({"check-config"});
+  EXPECT_NE(check.err.find("auth.client_secret_credential can be read or written by other users (mode 644)"),
+            std::string::npos)
+      << check.err;
+  EXPECT_EQ(Xdrsync({"once"}).exit_code, 0) << "the credential is read";
+  ::unsetenv("CREDENTIALS_DIRECTORY");
 }
 
 TEST_F(HardeningTest, TheStateFileIsReadableByItsOwnerOnly) {

@@ -91,6 +91,10 @@ bool HasLabel(const SentinelIncident& s, std::string_view label);
 // The label a finished `defender-alert` twin carries: "xdrsync:<twin id>". The twin id is
 // deterministic (the Defender tenant and incident), the incident's name is the service's.
 std::string TwinLabel(std::string_view twin_id);
+// " [xdrsync:<uuid>]" when a title ends in a twin's marker (defender-alert twins carry it so an
+// unrecorded creation is found again), else empty. Canonical titles leave it out; a title written
+// to such a twin keeps it.
+std::string_view TwinMarkerSuffix(std::string_view title);
 // The twin id of the first such label on `s`, if it has one (not xdrsync's other labels).
 std::optional<std::string> TwinIdFromLabels(const SentinelIncident& s);
 

@@ -1,6 +1,7 @@
 #include "xdrsync/domain/fields.h"
 
 #include <gtest/gtest.h>
+#include "xdrsync/domain/comments.h"
 
 namespace xdrsync::domain {
 namespace {
@@ -131,6 +132,30 @@ TEST(FieldsTest, ReservedLabels) {
   EXPECT_EQ(s.labels.size(), 1u);
   SetReservedLabel(s, kLabelOverflow, false);
   EXPECT_TRUE(s.labels.empty());
+}
+
+}  // namespace
+}  // namespace xdrsync::domain
+
+namespace xdrsync::domain {
+namespace {
+
+TEST(FieldsTest, ADefenderAlertTwinsTitleMarkerIsNotContentAndStaysOnATitleWrite) {
+  SentinelIncident s;
+  const std::string marker = Marker("28970c5a-e275-5b3b-9eb0-44f657d45885");
+  s.title = "Chaos incident 3/4 " + marker;
+  EXPECT_EQ(CanonicalSentinel(s)[Field::kTitle], "Chaos incident 3/4");
+  FieldValues v;
+  v[Field::kTitle] = "Renamed in Defender";
+  EXPECT_EQ(SentinelWithFields(s, v, {Field::kTitle}).title, "Renamed in Defender " + marker);
+  // Only a trailing twin marker counts; anything else in a title is content.
+  for (const std::string& title : std::vector<std::string>{"Plain", marker + " at the start", "Ends in [xdrsync:not-a-uuid]",
+                                  "No space before" + marker}) {
+    SentinelIncident other;
+    other.title = title;
+    EXPECT_EQ(CanonicalSentinel(other)[Field::kTitle], title);
+    EXPECT_EQ(SentinelWithFields(other, v, {Field::kTitle}).title, "Renamed in Defender");
+  }
 }
 
 }  // namespace
