@@ -210,10 +210,11 @@ int RunChaos(const Options& o) {
   std::printf("daemon starts=%d state_losses=%zu faults_by_kind: %s\n", daemon.starts(), summary.lost_states.size(),
               faults.Describe().c_str());
   std::printf("steps %.1f s, settle %.1f s; requests=%lld idle_writes=%lld ambiguous=%lld quarantined=%ld "
-              "conflicts_journaled=%zu analyst_call_failures=%lld\n",
+              "conflicts_journaled=%zu left_to_operator=%lld analyst_call_failures=%lld\n",
               secs(steps_done - started), secs(settle_done - steps_done), static_cast<long long>(log.requests()),
               static_cast<long long>(idle_writes), static_cast<long long>(v.ambiguous), state.quarantined,
-              state.conflicts.size(), static_cast<long long>(analyst.failed_calls()));
+              state.conflicts.size(), static_cast<long long>(v.left_to_operator),
+              static_cast<long long>(analyst.failed_calls()));
   const size_t shown = std::min<size_t>(v.problems.size(), 40);
   for (size_t i = 0; i < shown; ++i) std::printf("problem: %s\n", v.problems[i].c_str());
   if (v.problems.size() > shown) std::printf("problem: ... and %zu more\n", v.problems.size() - shown);
