@@ -92,7 +92,7 @@ Status LinkRunner::Impl::ExecuteOne(const Backlog& batch, const PendingWrite& ro
   switch (row.kind) {
     case PendingWrite::Kind::kCreate: {
       const auto& c = plan.creations[row.index];
-      return ExecuteCreate(c, batch.sources.at(c.defender_id), row, now);
+      return ExecuteCreate(c, batch, row, now);
     }
     case PendingWrite::Kind::kSentinel: return ExecuteSentinel(plan.sentinel_writes[row.index], row, now);
     case PendingWrite::Kind::kDefender: return ExecuteDefender(plan.defender_writes[row.index], row, now);
@@ -161,7 +161,7 @@ void LinkRunner::Impl::Failed(const PendingWrite& row, const Status& st, Timesta
   (void)ctx.store->FailWrite(row.outbox_id, st.ToString(), now + delay);
 }
 
-Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const domain::DefenderIncident& source,
+Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Backlog& batch,
                                        const PendingWrite& row, Timestamp now) {
   // A create request whose answer was lost is remembered durably, so that neither the next cycle
   // nor a restarted process sends another before the first one's twin had time to show.
@@ -170,7 +170,8 @@ Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const dom
   attempt.now = now;
   attempt.recheck_seconds = ctx.options.create_recheck_seconds;
   if (auto since = Timestamp::Parse(Meta(unknown_key)); since.ok()) attempt.unknown_since = *since;
-  attempt.known_absent = !attempt.unknown_since && row.attempts == 0 && !row.reused && known_absent_twins.count(c.twin_id);
+  attempt.known_absent = !attempt.unknown_since && row.attempts == 0 && !row.reused && batch.known_absent.count(c.twin_id);
+  const domain::DefenderIncident& source = batch.sources.at(c.defender_id);
   auto created = ctx.creator->Create(c, source, attempt);
   if (attempt.sent_unknown) (void)ctx.store->SetLinkMeta(Link(), unknown_key, now.ToString());
   if (!created.ok()) {

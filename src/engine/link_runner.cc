@@ -111,7 +111,6 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
 
   Capture cap;
   if (Status s = m.CaptureChanges(options, now, cap, report); !s.ok()) return finish(s);
-  m.known_absent_twins = cap.known_absent;
 
   const reconcile::LinkPolicy policy = m.EffectivePolicy();
   reconcile::Input in;
@@ -313,7 +312,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
                                                           cap.observed.sentinel_missing.count(pit->second.sentinel_id) > 0);
     if (defender_read && (sentinel_read || pit == cap.pairs.end())) (void)m.ctx.store->ConfirmWrite(old.id, {}, {}, {});
   }
-  Backlog batch{plan, {}, std::move(writes)};
+  Backlog batch{plan, {}, std::move(writes), cap.known_absent};
   for (const auto& c : plan.creations) batch.sources[c.defender_id] = cap.observed.defender.at(c.defender_id);
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (!options.drain_all && m.ctx.options.drain_seconds > 0) {

@@ -30,6 +30,11 @@ struct Backlog {
   reconcile::Plan plan;
   std::map<std::string, domain::DefenderIncident> sources;  // by Defender id, for plan.creations
   std::vector<PendingWrite> writes;
+  // Capture::known_absent of the cycle that planned them: a first attempt of one of these
+  // creations needs no look first, in that cycle or carried into a later one. (Its pending record
+  // keeps this state's own later cycles from planning it again; a second instance with a state
+  // of its own could make it meanwhile: the rollover window of docs/reliability.md.)
+  std::set<std::string> known_absent;
 };
 
 struct Capture {
@@ -92,7 +97,7 @@ struct LinkRunner::Impl {
   // Carried writes whose pairs this cycle re-planned are superseded: their rows go.
   void DropSuperseded(const std::set<std::string>& replanned);
   std::set<int64_t> CarriedRows() const;
-  Status ExecuteCreate(const reconcile::TwinCreate& c, const domain::DefenderIncident& source, const PendingWrite& row,
+  Status ExecuteCreate(const reconcile::TwinCreate& c, const Backlog& batch, const PendingWrite& row,
                        Timestamp now);
   Status ExecuteSentinel(const reconcile::SentinelWrite& w, const PendingWrite& row, Timestamp now);
   Status ExecuteDefender(const reconcile::DefenderWrite& w, const PendingWrite& row, Timestamp now);
@@ -113,7 +118,6 @@ struct LinkRunner::Impl {
   LinkContext ctx;
   Status link_failure;  // set when an auth failure means the whole link must stop this cycle
   std::map<std::string, std::string> created_names;  // twin id -> real Sentinel name (defender-alert)
-  std::set<std::string> known_absent_twins;            // Capture::known_absent of the current cycle
   std::vector<Backlog> backlog;  // oldest first
   // Held base moves of Sentinel writes confirmed this cycle, by pair: released with the pair's
   // Defender write when that one is confirmed too (tags written to both sides at once).
