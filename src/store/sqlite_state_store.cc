@@ -9,15 +9,6 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
-template <typename T, typename Fn>
-Status ForEach(Db& db, std::string_view op, const std::vector<T>& items, Fn fn) {
-  for (const T& item : items) {
-    Status s = fn(db, op, item);
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
 // The per-connection settings (spec deps §3): journal_mode persists in the file, the rest must be
 // set at every open.
 Status Configure(Db& db, const SqliteOptions& options) {
@@ -69,29 +60,7 @@ Status SqliteStateStore::RecordDecision(const Decision& d, std::vector<int64_t>*
   std::lock_guard lock(mu_);
   constexpr const char* op = "RecordDecision";
   if (outbox_ids) outbox_ids->clear();
-  Status done = InTransaction(op, [&]() -> Status {
-    Status s = ForEach(db_, op, d.forget, [&](Db& db, std::string_view o, const PairKey& key) {
-      return ForgetRows(db, o, {key.link, key.defender_id}, false, d.forget_time).status();
-    });
-    // Pairs next: every other row of the decision may refer to one of them.
-    if (s.ok()) s = ForEach(db_, op, d.pairs, PutPair);
-    if (s.ok()) s = ForEach(db_, op, d.bases, PutBase);
-    if (s.ok()) s = ForEach(db_, op, d.observed, PutObserved);
-    for (size_t i = 0; s.ok() && i < d.outbox.size(); ++i) {
-      s = AddOutbox(db_, op, d.outbox[i]);
-      if (s.ok() && outbox_ids) outbox_ids->push_back(sqlite3_last_insert_rowid(db_.raw()));
-    }
-    if (s.ok()) s = ForEach(db_, op, d.conflicts, AddConflict);
-    if (s.ok()) s = ForEach(db_, op, d.audit, AddAudit);
-    if (s.ok()) s = ForEach(db_, op, d.alerts, ApplyAlert);
-    if (s.ok()) s = ForEach(db_, op, d.comment_copies, AddCommentCopy);
-    if (s.ok()) s = ForEach(db_, op, d.quarantine, ApplyQuarantine);
-    if (s.ok()) s = ForEach(db_, op, d.link_meta, ApplyLinkMeta);
-    if (s.ok()) s = ForEach(db_, op, d.digests, PutDigest);
-    if (s.ok()) s = ForEach(db_, op, d.seen, PutSeen);
-    if (s.ok()) s = ForEach(db_, op, d.watermarks, RaiseWatermark);
-    return s;
-  });
+  Status done = InTransaction(op, [&] { return DecisionRows(db_, op, d, outbox_ids); });
   if (!done.ok() && outbox_ids) outbox_ids->clear();  // rolled back: no row was given an id
   return done;
 }
@@ -101,35 +70,13 @@ Status SqliteStateStore::ConfirmWrite(int64_t outbox_id, const std::vector<BaseM
                                       const std::vector<CommentCopy>& provenance) {
   std::lock_guard lock(mu_);
   constexpr const char* op = "ConfirmWrite";
-  return InTransaction(op, [&]() -> Status {
-    Status s = db_.Exec(op, "DELETE FROM outbox WHERE id = ?", outbox_id);
-    if (!s.ok()) return s;
-    // A second confirmation of the same write must not move bases a newer decision has set.
-    if (db_.Changes() == 0) {
-      return db_.Fail(Code::kNotFound, op,
-                      "outbox row " + std::to_string(outbox_id) + " is not pending");
-    }
-    s = ForEach(db_, op, bases, PutBase);
-    if (s.ok()) s = ForEach(db_, op, audit, AddAudit);
-    if (s.ok()) s = ForEach(db_, op, provenance, AddCommentCopy);
-    return s;
-  });
+  return InTransaction(op, [&] { return ConfirmRows(db_, op, {outbox_id, bases, audit, provenance}); });
 }
 
 Status SqliteStateStore::FailWrite(int64_t outbox_id, std::string error, Timestamp next_attempt) {
   std::lock_guard lock(mu_);
   constexpr const char* op = "FailWrite";
-  return InTransaction(op, [&]() -> Status {
-    Status s = db_.Exec(op,
-                        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
-                        "next_attempt = ? WHERE id = ?",
-                        error, next_attempt, outbox_id);
-    if (s.ok() && db_.Changes() == 0) {
-      s = db_.Fail(Code::kNotFound, op,
-                   "outbox row " + std::to_string(outbox_id) + " is not pending");
-    }
-    return s;
-  });
+  return InTransaction(op, [&] { return FailRows(db_, op, {outbox_id, std::move(error), next_attempt}); });
 }
 
 Status SqliteStateStore::DeadLetter(int64_t outbox_id, std::string error, Timestamp now) {

@@ -35,6 +35,7 @@ class SqliteStateStore final : public StateStore {
                       const std::vector<CommentCopy>& provenance) override;
   Status FailWrite(int64_t outbox_id, std::string error, Timestamp next_attempt) override;
   Status DeadLetter(int64_t outbox_id, std::string error, Timestamp now) override;
+  Result<BatchOutcome> Apply(const WriteBatch& batch) override;
   Status AdvanceWatermark(const std::string& link, Side side, Timestamp t) override;
   Status ResolveConflict(int64_t conflict_id, Timestamp at, std::string resolution) override;
   Status Quarantine(const QuarantineEntry& e) override;

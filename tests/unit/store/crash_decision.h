@@ -11,7 +11,6 @@ namespace xdrsync::store::testing {
 
 inline constexpr const char* kCrashLink = "crash";
 inline constexpr int64_t kCrashPairs = 3;
-inline constexpr int64_t kCrashBasesPerPair = 2;
 
 // Every row of decision `seq` carries "<seq>/" at the start of its Defender id.
 inline std::string CrashId(int64_t seq, int64_t k) {

@@ -124,7 +124,7 @@ int64_t VerifyAfterKill(const std::string& path, const std::set<int64_t>& acked)
   store->reset();
 
   const std::map<std::string, int64_t> expected = {{"pairs", kCrashPairs},
-                                                   {"bases", kCrashPairs * kCrashBasesPerPair},
+                                                   {"pair_bases", kCrashPairs},
                                                    {"observed", kCrashPairs},
                                                    {"outbox", kCrashPairs},
                                                    {"audit", 1}};
