@@ -17,6 +17,15 @@ Status Configure(Db& db, const SqliteOptions& options) {
     return db.Fail(Code::kPermissionDenied, "open",
                    "the state file is read-only; xdrsync must be able to write it");
   }
+  // A new file gets 8 KB pages: a pair's packed bases (about 1.5 KB with the benchmark's
+  // descriptions) fill them five to a page, where 4 KB pages hold two and leave a quarter empty.
+  // The page size of an existing file cannot change in WAL mode; it stays as it is.
+  auto pages = db.Query<int64_t>("open: page count", "PRAGMA page_count",
+                                 [](Statement& st) -> Result<int64_t> { return st.Int(0); });
+  if (!pages.ok()) return pages.status();
+  if (!pages->empty() && pages->front() == 0) {
+    if (Status s = db.ExecScript("open: set page size", "PRAGMA page_size = 8192"); !s.ok()) return s;
+  }
   auto mode =
       db.Query<std::string>("open: set WAL", "PRAGMA journal_mode = WAL",
                             [](Statement& st) -> Result<std::string> { return st.Text(0); });

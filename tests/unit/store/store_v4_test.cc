@@ -63,6 +63,8 @@ TEST_F(V4Test, BasesMoveOneFieldAtATimeAndAnUnknownFieldSurvivesARewrite) {
   EXPECT_EQ(QueryInt(path(), "SELECT instr(packed, 'd.later_field 7 = 0 2:ok') > 0 FROM pair_bases"), 1);
 }
 
+TEST_F(V4Test, ANewFileHasEightKilobytePages) { EXPECT_EQ(QueryInt(path(), "PRAGMA page_size"), 8192); }
+
 TEST_F(V4Test, CreationSnapshotsGoWhenThePairIsNoLongerPending) {
   Pair pending = MakePair("L", "1", "s-1");
   pending.state = PairState::kCreatePending;
