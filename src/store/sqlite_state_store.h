@@ -28,6 +28,8 @@ class SqliteStateStore final : public StateStore {
   static Result<std::unique_ptr<SqliteStateStore>> Open(const std::string& path,
                                                         const SqliteOptions& options = {});
 
+  ~SqliteStateStore() override;
+
   using StateStore::RecordDecision;
   Status RecordDecision(const Decision& d, std::vector<int64_t>* outbox_ids) override;
   Status ConfirmWrite(int64_t outbox_id, const std::vector<BaseMove>& bases,

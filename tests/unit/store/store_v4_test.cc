@@ -63,7 +63,26 @@ TEST_F(V4Test, BasesMoveOneFieldAtATimeAndAnUnknownFieldSurvivesARewrite) {
   EXPECT_EQ(QueryInt(path(), "SELECT instr(packed, 'd.later_field 7 = 0 2:ok') > 0 FROM pair_bases"), 1);
 }
 
-TEST_F(V4Test, ANewFileHasEightKilobytePages) { EXPECT_EQ(QueryInt(path(), "PRAGMA page_size"), 8192); }
+TEST_F(V4Test, ANewFileHasEightKilobytePagesAndGivesFreedPagesBackWhenReopened) {
+  EXPECT_EQ(QueryInt(path(), "PRAGMA page_size"), 8192);
+  EXPECT_EQ(QueryInt(path(), "PRAGMA auto_vacuum"), 2);  // incremental
+  Decision d;
+  for (int i = 0; i < 300; ++i) {
+    Pair p = MakePair("L", std::to_string(i), "s-" + std::to_string(i));
+    p.state = PairState::kCreatePending;
+    domain::FieldValues values;
+    values[Field::kDescription] = kLongText;
+    d.observed.push_back({p.key, Side::kDefender, values, {T(1), ""}, T(2)});
+    d.pairs.push_back(std::move(p));
+  }
+  ASSERT_TRUE(store().RecordDecision(d).ok());
+  for (auto& p : d.pairs) p.state = PairState::kActive;
+  ASSERT_TRUE(store().RecordDecision({.pairs = d.pairs}).ok());  // the snapshots go
+  EXPECT_GT(QueryInt(path(), "PRAGMA freelist_count"), 10);
+  Reopen();
+  EXPECT_EQ(QueryInt(path(), "PRAGMA freelist_count"), 0);
+  EXPECT_EQ(store().Pairs("L").value().size(), 300u);
+}
 
 TEST_F(V4Test, CreationSnapshotsGoWhenThePairIsNoLongerPending) {
   Pair pending = MakePair("L", "1", "s-1");
