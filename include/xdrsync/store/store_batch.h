@@ -21,7 +21,7 @@
 namespace xdrsync::store {
 
 struct BatchLimits {
-  size_t max_ops = 64;  // committed when this many are queued
+  size_t max_ops = 256;  // committed when this many are queued
   std::chrono::milliseconds max_age{1000};  // ... or when the oldest has waited this long
 };
 
