@@ -39,6 +39,10 @@ Status StoreBatch::Commit() {
   if (!outcome.ok()) return outcome.status();
   ++commits_;
   not_pending_ += outcome->not_pending;
+  if (outcome->refused > 0) {
+    return FailedPrecondition(std::to_string(outcome->refused) + " batched store op(s) refused, the rest committed; first: " +
+                              outcome->first_refusal);
+  }
   return Status::Ok();
 }
 

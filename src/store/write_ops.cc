@@ -88,8 +88,12 @@ Result<BatchOutcome> SqliteStateStore::Apply(const WriteBatch& batch) {
             if constexpr (std::is_same_v<T, WriteBatch::Fail>) return FailRows(db_, op, x);
           },
           item);
-      if (s.code() == Code::kNotFound) {
-        ++out.not_pending;
+      if (s.code() == Code::kNotFound || s.code() == Code::kFailedPrecondition) {
+        if (s.code() == Code::kNotFound) {
+          ++out.not_pending;
+        } else if (out.refused++ == 0) {
+          out.first_refusal = s.message();
+        }
         s = db_.ExecScript(op, "ROLLBACK TO batch_op");
       } else if (s.ok()) {
         ++out.applied;

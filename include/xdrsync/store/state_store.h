@@ -84,11 +84,14 @@ struct WriteBatch {
   std::vector<std::variant<Decision, Confirm, Fail>> ops{};
 };
 
-// What Apply did: `not_pending` counts the confirmations and failures whose outbox row was already
-// gone (each left everything as it was, as the single call would have with NotFound).
+// What Apply did. An op that fails on its own (NotFound: its outbox row is already gone;
+// FailedPrecondition: a constraint, such as a row of a pair forgotten meanwhile) is undone alone
+// and counted, as the single call would have failed alone; the rest of the batch is committed.
 struct BatchOutcome {
   int64_t applied = 0;
   int64_t not_pending = 0;
+  int64_t refused = 0;
+  std::string first_refusal;  // the Status message of the first refused op
 };
 
 class StateStore {
@@ -108,9 +111,9 @@ class StateStore {
   // Give up on a write: the row leaves the outbox and its pair's target-side incident is
   // quarantined with the error and the attempts made, so it no longer stalls its link.
   virtual Status DeadLetter(int64_t outbox_id, std::string error, Timestamp now) = 0;
-  // Applies every op of `batch` in one transaction: all of them or, on an error other than a row
-  // that is no longer pending, none (the Status says which op failed). InvalidArgument, and
-  // nothing applied, if a Decision in it carries outbox rows.
+  // Applies the ops of `batch` in one transaction, in order. Any other error (disk full, I/O,
+  // a busy lock) applies none of them. InvalidArgument, and nothing applied, if a Decision in it
+  // carries outbox rows.
   virtual Result<BatchOutcome> Apply(const WriteBatch& batch) = 0;
   virtual Status AdvanceWatermark(const std::string& link, Side side, Timestamp t) = 0;
   virtual Status ResolveConflict(int64_t conflict_id, Timestamp at, std::string resolution) = 0;

@@ -41,7 +41,8 @@ class StoreBatch {
   Status Fail(int64_t outbox_id, std::string error, Timestamp next_attempt);
 
   // Applies what is queued in one transaction. On failure nothing of it is applied and the queue
-  // is dropped (the outbox rows stay: their pairs are re-planned).
+  // is dropped (the outbox rows stay: their pairs are re-planned). FailedPrecondition when some
+  // ops were refused on their own (BatchOutcome): the rest is committed.
   Status Commit();
 
   size_t queued() const { return batch_.ops.size(); }

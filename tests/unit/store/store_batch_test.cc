@@ -48,17 +48,36 @@ TEST_F(BatchTest, ApplyRunsEveryOpInOrderInOneTransaction) {
   EXPECT_EQ(Commits(), 1);
 }
 
-TEST_F(BatchTest, AFailingOpRollsBackTheWholeBatch) {
+TEST_F(BatchTest, AFailureOfTheStoreRollsBackTheWholeBatch) {
+  // Room for a few more pages only: the batch's large value cannot fit.
+  const int64_t pages = QueryInt(path(), "PRAGMA page_count");
+  Reopen({.max_page_count = pages + 2});
   WriteBatch b;
   b.ops.emplace_back(WriteBatch::Confirm{ids_[0], {Move(p1_, "Active")}, {MakeAudit("L", "1", "s-1", T(6))}, {}});
-  // A base of a pair that does not exist: the foreign key fails, and with it everything before.
-  b.ops.emplace_back(Decision{.bases = {Move({"L", "missing"}, "x")}});
+  b.ops.emplace_back(Decision{.link_meta = {{"L", "big", std::string(200'000, 'x')}}});
   auto outcome = store().Apply(b);
   ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().code(), Code::kResourceExhausted) << outcome.status().ToString();
   EXPECT_NE(outcome.status().message().find("Apply"), std::string::npos) << outcome.status().ToString();
   EXPECT_EQ(store().LinkWrites("L", 10).value().size(), 3u);
   EXPECT_FALSE(store().Bases(p1_).value().Get(Side::kSentinel, Field::kStatus).has_value());
   EXPECT_EQ(Commits(), 0);
+  EXPECT_TRUE(store().IntegrityCheck().ok());
+}
+
+TEST_F(BatchTest, AnOpRefusedOnItsOwnIsUndoneAloneAndSaidSo) {
+  StoreBatch batch(store());
+  ASSERT_TRUE(batch.Confirm(ids_[0], {Move(p1_, "Active")}, {MakeAudit("L", "1", "s-1", T(6))}, {}).ok());
+  // A base of a pair that no longer exists (forgotten meanwhile): its foreign key refuses it.
+  ASSERT_TRUE(batch.Record({.bases = {Move({"L", "missing"}, "x")}}).ok());
+  ASSERT_TRUE(batch.Confirm(ids_[1], {Move(p2_, "Active")}, {}, {}).ok());
+  Status s = batch.Commit();
+  EXPECT_EQ(s.code(), Code::kFailedPrecondition);
+  EXPECT_NE(s.message().find("1 batched store op(s) refused"), std::string::npos) << s.ToString();
+  EXPECT_EQ(store().LinkWrites("L", 10).value().size(), 1u);
+  EXPECT_EQ(store().Bases(p1_).value().Get(Side::kSentinel, Field::kStatus)->value, "Active");
+  EXPECT_EQ(store().Bases(p2_).value().Get(Side::kSentinel, Field::kStatus)->value, "Active");
+  EXPECT_EQ(Commits(), 1);
   EXPECT_TRUE(store().IntegrityCheck().ok());
 }
 
