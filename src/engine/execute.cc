@@ -61,7 +61,7 @@ void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_
     if (row.deferred) continue;  // backing off after a failure; its time comes
     if (!link_failure.ok()) {
       // 401/403 fail the link as a whole; the rows stay for the next cycle.
-      (void)ctx.store->FailWrite(row.outbox_id, link_failure.ToString(), now + 60);
+      (void)confirms.Fail(row.outbox_id, link_failure.ToString(), now + 60);
       ++report.writes_failed;
       continue;
     }
@@ -73,6 +73,7 @@ void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_
       Failed(row, st, now, report);
     }
   }
+  CommitConfirms();
   // What the time did not reach is carried on, behind the next cycle's writes.
   for (size_t b = 0; b < batches.size(); ++b) {
     std::vector<PendingWrite> left;
@@ -113,7 +114,7 @@ void LinkRunner::Impl::DropSuperseded(const std::set<std::string>& replanned) {
   for (auto& batch : backlog) {
     std::erase_if(batch.writes, [&](const PendingWrite& w) {
       if (!replanned.count(PairOf(batch.plan, w))) return false;
-      (void)ctx.store->ConfirmWrite(w.outbox_id, {}, {}, {});  // the new decision covers its pair
+      (void)confirms.Confirm(w.outbox_id, {}, {}, {});  // the new decision covers its pair
       return true;
     });
   }
@@ -134,9 +135,18 @@ std::string LinkRunner::Impl::PairOf(const reconcile::Plan& plan, const PendingW
 void LinkRunner::Impl::ReleaseQuarantine(const std::string& defender_id, Timestamp) {
   // A write for the pair went through: whatever kept it in quarantine is over.
   auto pair = ctx.store->PairByDefenderId(Link(), defender_id);
-  (void)ctx.store->ClearQuarantine(Link(), Side::kDefender, defender_id, "");
+  store::Decision d;
+  d.quarantine.push_back({{Link(), Side::kDefender, defender_id, "", "", 0, {}, {}}, true});
   if (pair.ok() && *pair && !(*pair)->sentinel_id.empty()) {
-    (void)ctx.store->ClearQuarantine(Link(), Side::kSentinel, (*pair)->sentinel_id, "");
+    d.quarantine.push_back({{Link(), Side::kSentinel, (*pair)->sentinel_id, "", "", 0, {}, {}}, true});
+  }
+  (void)confirms.Record(std::move(d));
+}
+
+void LinkRunner::Impl::CommitConfirms() {
+  if (Status s = confirms.Commit(); !s.ok()) {
+    ctx.log->Warn("store.confirm_failed", {{"link", Link()}, {"error", s.ToString()}});
+    if (link_failure.ok()) link_failure = s;
   }
 }
 
@@ -145,7 +155,7 @@ void LinkRunner::Impl::Failed(const PendingWrite& row, const Status& st, Timesta
   ctx.metrics->Add("xdrsync_write_failures_total", {{"link", Link()}, {"code", std::string(CodeName(st.code()))}});
   if (IsAuthFailure(st)) {
     link_failure = st;
-    (void)ctx.store->FailWrite(row.outbox_id, st.ToString(), now + 60);
+    (void)confirms.Fail(row.outbox_id, st.ToString(), now + 60);
     return;
   }
   const bool transient = st.code() == Code::kUnavailable || st.code() == Code::kResourceExhausted ||
@@ -153,12 +163,13 @@ void LinkRunner::Impl::Failed(const PendingWrite& row, const Status& st, Timesta
   ctx.log->Log(transient ? LogLevel::kInfo : LogLevel::kWarning, "write.failed",
                {{"link", Link()}, {"error", st.ToString()}, {"attempts", std::to_string(row.attempts + 1)}});
   if (!transient && row.attempts + 1 >= ctx.options.max_attempts) {
+    CommitConfirms();  // in order: what was queued before, then the dead letter
     if (ctx.store->DeadLetter(row.outbox_id, st.ToString(), now).ok()) ++report.quarantined;
     return;
   }
   // Transient failures come back at the next cycle; permanent ones back off.
   const int64_t delay = transient ? 0 : std::min<int64_t>(int64_t{30} << std::min<int64_t>(row.attempts, 6), 3600);
-  (void)ctx.store->FailWrite(row.outbox_id, st.ToString(), now + delay);
+  (void)confirms.Fail(row.outbox_id, st.ToString(), now + delay);
 }
 
 Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Backlog& batch,
@@ -210,12 +221,12 @@ Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Bac
     store::Pair pair = ToStorePair(Link(), state, Way(), now);
     pair.marker = c.twin_id;
     d.pairs.push_back(pair);
-    if (Status s = ctx.store->RecordDecision(d); !s.ok()) return s;
+    if (Status s = confirms.Record(std::move(d)); !s.ok()) return s;
   }
   ctx.log->Info("twin.created", {{"link", Link()}, {"defender_id", c.defender_id}, {"sentinel_id", created->name},
                                  {"way", std::string(ctx.creator->Way())}, {"cause", c.cause}});
   ctx.metrics->Add("xdrsync_twins_created_total", {{"link", Link()}, {"way", std::string(ctx.creator->Way())}});
-  return ctx.store->ConfirmWrite(row.outbox_id, bases, {audit}, {});
+  return confirms.Confirm(row.outbox_id, bases, {audit}, {});
 }
 
 Status LinkRunner::Impl::ExecuteSentinel(const reconcile::SentinelWrite& w, const PendingWrite& row, Timestamp now) {
@@ -234,7 +245,7 @@ Status LinkRunner::Impl::ExecuteSentinel(const reconcile::SentinelWrite& w, cons
   if (!w.hold_base.empty()) {
     held_sentinel_bases[w.defender_id] = ToBaseMoves(Link(), reconcile::HeldBasesAfterSentinelWrite(w, *response));
   }
-  return ctx.store->ConfirmWrite(row.outbox_id, ToBaseMoves(Link(), reconcile::BasesAfterSentinelWrite(w, *response)),
+  return confirms.Confirm(row.outbox_id, ToBaseMoves(Link(), reconcile::BasesAfterSentinelWrite(w, *response)),
                                  audit, {});
 }
 
@@ -274,7 +285,7 @@ Status LinkRunner::Impl::ExecuteDefender(const reconcile::DefenderWrite& w, cons
     for (auto& b : ToBaseMoves(Link(), reconcile::HeldBasesAfterDefenderWrite(w, response))) bases.push_back(std::move(b));
     held_sentinel_bases.erase(held);
   }
-  return ctx.store->ConfirmWrite(row.outbox_id, std::move(bases),
+  return confirms.Confirm(row.outbox_id, std::move(bases),
                                  AuditOf(Link(), w.defender_id, "", Side::kDefender, w.changes, now), {});
 }
 
@@ -357,9 +368,9 @@ Status LinkRunner::Impl::ExecuteComment(const reconcile::CommentWrite& c, const 
   if (!c.content_hash.empty()) {
     store::Decision d;
     d.digests.push_back({{Link(), c.defender_id}, c.content_hash, now});
-    if (Status s = ctx.store->RecordDecision(d); !s.ok()) return s;
+    if (Status s = confirms.Record(std::move(d)); !s.ok()) return s;
   }
-  return ctx.store->ConfirmWrite(row.outbox_id, ToBaseMoves(Link(), c.on_confirm), {audit}, {copy});
+  return confirms.Confirm(row.outbox_id, ToBaseMoves(Link(), c.on_confirm), {audit}, {copy});
 }
 
 }  // namespace xdrsync::engine

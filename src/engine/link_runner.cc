@@ -80,7 +80,9 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   const Timestamp now = m.ctx.clock->Now();
   m.link_failure = Status::Ok();
   m.created_names.clear();
-  auto finish = [&](Status st) {
+  auto finish = [&](const Status& given) {
+    m.CommitConfirms();  // nothing queued outlives its cycle
+    const Status st = given.ok() ? m.link_failure : given;
     report.status = st;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const std::string result = !st.ok() ? "failed" : report.held ? "held" : "ok";
@@ -310,7 +312,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
     const bool defender_read = cap.observed.defender.count(old.pair.defender_id) > 0;
     const bool sentinel_read = pit != cap.pairs.end() && (cap.observed.sentinel.count(pit->second.sentinel_id) > 0 ||
                                                           cap.observed.sentinel_missing.count(pit->second.sentinel_id) > 0);
-    if (defender_read && (sentinel_read || pit == cap.pairs.end())) (void)m.ctx.store->ConfirmWrite(old.id, {}, {}, {});
+    if (defender_read && (sentinel_read || pit == cap.pairs.end())) (void)m.confirms.Confirm(old.id, {}, {}, {});
   }
   Backlog batch{plan, {}, std::move(writes), cap.known_absent};
   for (const auto& c : plan.creations) batch.sources[c.defender_id] = cap.observed.defender.at(c.defender_id);

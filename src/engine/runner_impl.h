@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "xdrsync/engine/link_runner.h"
+#include "xdrsync/store/store_batch.h"
 
 namespace xdrsync::engine {
 
@@ -67,7 +68,7 @@ struct Capture {
 void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap);
 
 struct LinkRunner::Impl {
-  explicit Impl(LinkContext c) : ctx(std::move(c)) {}
+  explicit Impl(LinkContext c) : ctx(std::move(c)), confirms(*ctx.store) {}
 
   // capture.cc
   Status CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap, CycleReport& report);
@@ -105,6 +106,8 @@ struct LinkRunner::Impl {
   void Failed(const PendingWrite& row, const Status& st, Timestamp now, CycleReport& report);
   static std::string PairOf(const reconcile::Plan& plan, const PendingWrite& row);
   void ReleaseQuarantine(const std::string& defender_id, Timestamp now);
+  // Commits the queued confirmations; a failure fails the cycle (their rows stay and are re-planned).
+  void CommitConfirms();
   Status SplitFirstTimeFields(const std::string& id, domain::DefenderPatch& patch);
 
   // link_runner.cc
@@ -116,6 +119,9 @@ struct LinkRunner::Impl {
                   const std::vector<reconcile::FieldChange>& changes);
 
   LinkContext ctx;
+  // What follows the writes (confirmations, failures, quarantine releases, digests): one
+  // transaction per batch, committed at the latest when the cycle ends.
+  store::StoreBatch confirms;
   Status link_failure;  // set when an auth failure means the whole link must stop this cycle
   std::map<std::string, std::string> created_names;  // twin id -> real Sentinel name (defender-alert)
   std::vector<Backlog> backlog;  // oldest first

@@ -172,7 +172,48 @@ ALTER TABLE pairs ADD COLUMN seen_sentinel TEXT NOT NULL DEFAULT '';
 ALTER TABLE pairs ADD COLUMN seen_open INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<const char*, kSchemaVersion> kSteps = {kV1, kV2, kV3};
+// Version 4: a pair's bases in one packed row (store/packed_bases.h) instead of a WITHOUT ROWID
+// row per (side, field): a description's base was larger than such a table keeps in its page,
+// so each one took an overflow page of its own (about 10 KB a pair, 7 of them empty). The
+// creation snapshots move to a rowid table for the same reason, and only pairs whose creation is
+// pending keep them. Existing bases are packed here in SQL (one entry per old row, written in
+// full); the store writes the shorter form from then on.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE pair_bases (
+  link TEXT NOT NULL,
+  defender_id TEXT NOT NULL,
+  packed BLOB NOT NULL,
+  PRIMARY KEY (link, defender_id),
+  FOREIGN KEY (link, defender_id) REFERENCES pairs (link, defender_id) ON DELETE CASCADE
+);
+INSERT INTO pair_bases (link, defender_id, packed)
+  SELECT link, defender_id, CAST(group_concat(entry, '') AS BLOB) FROM (
+    SELECT link, defender_id,
+           printf('%s.%s %d %d:%s %d %d:%s', substr(side, 1, 1), field, stamp_time,
+                  length(CAST(stamp_etag AS BLOB)), stamp_etag, own_write,
+                  length(CAST(value AS BLOB)), value) AS entry
+    FROM bases ORDER BY link, defender_id, side, field)
+  GROUP BY link, defender_id;
+DROP TABLE bases;
+
+CREATE TABLE observed_v4 (
+  link TEXT NOT NULL,
+  defender_id TEXT NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('defender', 'sentinel')),
+  vals BLOB NOT NULL,
+  stamp_time INTEGER NOT NULL,
+  stamp_etag TEXT NOT NULL,
+  observed_at INTEGER NOT NULL,
+  PRIMARY KEY (link, defender_id, side),
+  FOREIGN KEY (link, defender_id) REFERENCES pairs (link, defender_id) ON DELETE CASCADE
+);
+INSERT INTO observed_v4 SELECT o.* FROM observed o JOIN pairs p
+  ON p.link = o.link AND p.defender_id = o.defender_id WHERE p.state = 'create-pending';
+DROP TABLE observed;
+ALTER TABLE observed_v4 RENAME TO observed;
+)sql";
+
+constexpr std::array<const char*, kSchemaVersion> kSteps = {kV1, kV2, kV3, kV4};
 
 Status RefuseForeign(Db& db) {
   auto objects = db.Query<int64_t>("migrate", "SELECT count(*) FROM sqlite_schema",

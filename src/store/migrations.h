@@ -6,7 +6,7 @@
 
 namespace xdrsync::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Reads the schema version of an open database.
 Result<int> SchemaVersion(Db& db);

@@ -1,3 +1,4 @@
+#include "store/packed_bases.h"
 #include "store/rows.h"
 
 namespace xdrsync::store {
@@ -7,7 +8,7 @@ using domain::SideName;
 
 Status PutPair(Db& db, std::string_view op, const Pair& p) {
   // The first `created` is kept: it is when the pair began, whatever the caller rebuilt.
-  return db.Exec(
+  Status s = db.Exec(
       op,
       "INSERT INTO pairs (link, defender_id, sentinel_id, state, redirect_target, way, "
       "marker, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -16,18 +17,44 @@ Status PutPair(Db& db, std::string_view op, const Pair& p) {
       "way = excluded.way, marker = excluded.marker, updated = excluded.updated",
       p.key.link, p.key.defender_id, p.sentinel_id, PairStateName(p.state), p.redirect_target,
       CreationWayName(p.way), p.marker, p.created, p.updated);
+  // The snapshots serve a creation until it is confirmed (twin recovery, adoption); then they go.
+  if (s.ok() && p.state != PairState::kCreatePending) {
+    s = db.Exec(op, "DELETE FROM observed WHERE link = ? AND defender_id = ?", p.key.link, p.key.defender_id);
+  }
+  return s;
 }
 
-Status PutBase(Db& db, std::string_view op, const BaseMove& m) {
-  return db.Exec(
-      op,
-      "INSERT INTO bases (link, defender_id, side, field, value, stamp_time, stamp_etag, "
-      "own_write) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (link, defender_id, side, field) DO UPDATE SET value = excluded.value, "
-      "stamp_time = excluded.stamp_time, stamp_etag = excluded.stamp_etag, "
-      "own_write = excluded.own_write",
-      m.pair.link, m.pair.defender_id, SideName(m.side), FieldName(m.field), m.base.value,
-      m.base.stamp.time, m.base.stamp.etag, int64_t{m.base.own_write ? 1 : 0});
+Result<std::vector<NamedBase>> ReadBases(Db& db, std::string_view op, const PairKey& pair) {
+  auto blobs = db.Query<std::string>(
+      op, "SELECT packed FROM pair_bases WHERE link = ? AND defender_id = ?",
+      [](Statement& st) -> Result<std::string> { return st.Text(0); }, pair.link, pair.defender_id);
+  if (!blobs.ok()) return blobs.status();
+  if (blobs->empty()) return std::vector<NamedBase>{};
+  auto bases = DecodeBases(blobs->front());
+  if (!bases.ok()) return bases.status().Annotate("state store " + db.path() + ": " + std::string(op));
+  return bases;
+}
+
+Status PutBases(Db& db, std::string_view op, const std::vector<BaseMove>& moves) {
+  // One read-modify-write of each pair's row, the moves applied in their order.
+  std::vector<const BaseMove*> left;
+  for (const auto& m : moves) left.push_back(&m);
+  while (!left.empty()) {
+    const PairKey key = left.front()->pair;
+    auto bases = ReadBases(db, op, key);
+    if (!bases.ok()) return bases.status();
+    std::erase_if(left, [&](const BaseMove* m) {
+      if (m->pair != key) return false;
+      SetBase(*bases, m->side, FieldName(m->field), m->base);
+      return true;
+    });
+    Status s = db.Exec(op,
+                       "INSERT INTO pair_bases (link, defender_id, packed) VALUES (?, ?, ?) "
+                       "ON CONFLICT (link, defender_id) DO UPDATE SET packed = excluded.packed",
+                       key.link, key.defender_id, EncodeBases(*bases));
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Status PutObserved(Db& db, std::string_view op, const ObservedSnapshot& o) {

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/sqlite_handle.h"
 #include "xdrsync/store/records.h"
@@ -13,7 +14,8 @@
 namespace xdrsync::store {
 
 Status PutPair(Db& db, std::string_view op, const Pair& p);
-Status PutBase(Db& db, std::string_view op, const BaseMove& m);
+// Moves bases within each pair's packed row (packed_bases.h), in the order given.
+Status PutBases(Db& db, std::string_view op, const std::vector<BaseMove>& moves);
 Status PutObserved(Db& db, std::string_view op, const ObservedSnapshot& o);
 Status AddOutbox(Db& db, std::string_view op, const OutboxEntry& e);
 Status AddConflict(Db& db, std::string_view op, const Conflict& c);
@@ -25,6 +27,10 @@ Status ApplyLinkMeta(Db& db, std::string_view op, const LinkMetaChange& c);
 Status PutDigest(Db& db, std::string_view op, const DigestMark& d);
 Status PutSeen(Db& db, std::string_view op, const SeenMark& m);
 Status RaiseWatermark(Db& db, std::string_view op, const WatermarkAdvance& w);
+// The bodies of RecordDecision, ConfirmWrite and FailWrite, inside the caller's transaction.
+Status DecisionRows(Db& db, std::string_view op, const Decision& d, std::vector<int64_t>* outbox_ids);
+Status ConfirmRows(Db& db, std::string_view op, const WriteBatch::Confirm& c);
+Status FailRows(Db& db, std::string_view op, const WriteBatch::Fail& f);
 // Counts, and unless `dry_run` drops, the state of `scope` (StateStore::Forget without the audit
 // rows), inside the caller's transaction.
 Result<ForgetSummary> ForgetRows(Db& db, std::string_view op, const ForgetScope& scope, bool dry_run,

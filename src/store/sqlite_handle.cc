@@ -42,15 +42,22 @@ constexpr uint64_t kNearlyFullBytes = 1 << 20;
 
 }  // namespace
 
-Statement::Statement(Db* db, sqlite3_stmt* stmt, std::string_view op)
-    : db_(db), stmt_(stmt), op_(op) {}
+Statement::Statement(Db* db, sqlite3_stmt* stmt, std::string_view op, bool cached)
+    : db_(db), stmt_(stmt), op_(op), cached_(cached) {}
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), op_(std::move(other.op_)), bind_rc_(other.bind_rc_) {
+    : db_(other.db_), stmt_(other.stmt_), op_(std::move(other.op_)), bind_rc_(other.bind_rc_), cached_(other.cached_) {
   other.stmt_ = nullptr;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (stmt_ == nullptr) return;
+  if (cached_) {
+    db_->Release(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
 
 void Statement::Note(int rc) {
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
@@ -114,23 +121,55 @@ Result<Db> Db::Open(const std::string& path) {
   return db;
 }
 
-Db::Db(Db&& other) noexcept : db_(other.db_), path_(std::move(other.path_)) { other.db_ = nullptr; }
+// Moved only while no statement is out (statements point at their Db).
+Db::Db(Db&& other) noexcept : db_(other.db_), path_(std::move(other.path_)), cache_(std::move(other.cache_)) {
+  other.db_ = nullptr;
+  other.cache_.clear();
+}
 
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
+    FinalizeCache();
     sqlite3_close_v2(db_);
     db_ = other.db_;
     path_ = std::move(other.path_);
+    cache_ = std::move(other.cache_);
     other.db_ = nullptr;
+    other.cache_.clear();
   }
   return *this;
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  FinalizeCache();
+  sqlite3_close_v2(db_);
+}
+
+void Db::FinalizeCache() {
+  for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
+  cache_.clear();
+}
+
+void Db::Release(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  for (auto& [sql, c] : cache_) {
+    if (c.stmt == stmt) {
+      c.busy = false;
+      return;
+    }
+  }
+  sqlite3_finalize(stmt);  // not ours (the cache was cleared meanwhile)
+}
 
 Result<Statement> Db::Prepare(std::string_view op, std::string_view sql) {
   if (sql.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
     return Fail(Code::kInternal, op, "statement too long");
+  }
+  auto hit = cache_.find(sql);
+  if (hit != cache_.end() && !hit->second.busy) {
+    hit->second.busy = true;
+    return Statement(this, hit->second.stmt, op, true);
   }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
@@ -138,7 +177,9 @@ Result<Statement> Db::Prepare(std::string_view op, std::string_view sql) {
     sqlite3_finalize(stmt);
     return Error(op, rc);
   }
-  return Statement(this, stmt, op);
+  if (hit != cache_.end()) return Statement(this, stmt, op);  // the cached one is in use
+  cache_.emplace(std::string(sql), Cached{stmt, true});
+  return Statement(this, stmt, op, true);
 }
 
 Status Db::ExecScript(std::string_view op, const std::string& sql) {

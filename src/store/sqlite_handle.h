@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +24,8 @@ class Db;
 
 class Statement {
  public:
-  Statement(Db* db, sqlite3_stmt* stmt, std::string_view op);
+  // `cached`: the statement belongs to the Db's cache and is reset, not finalized, when done.
+  Statement(Db* db, sqlite3_stmt* stmt, std::string_view op, bool cached = false);
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&&) = delete;
   Statement(const Statement&) = delete;
@@ -59,6 +61,7 @@ class Statement {
   sqlite3_stmt* stmt_;
   std::string op_;
   int bind_rc_ = 0;
+  bool cached_ = false;
 };
 
 class Db {
@@ -73,6 +76,8 @@ class Db {
   const std::string& path() const { return path_; }
   sqlite3* raw() const { return db_; }
 
+  // Prepared statements are kept by their SQL text and reused (preparing costs more than running
+  // most of ours); a text already in use is prepared afresh.
   Result<Statement> Prepare(std::string_view op, std::string_view sql);
 
   // Prepares, binds and runs one statement that returns no rows.
@@ -118,9 +123,17 @@ class Db {
   Status Fail(Code code, std::string_view op, std::string_view message) const;
 
  private:
+  friend class Statement;
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool busy = false;
+  };
   Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  void Release(sqlite3_stmt* stmt);
+  void FinalizeCache();
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::map<std::string, Cached, std::less<>> cache_;
 };
 
 // One BEGIN IMMEDIATE transaction: the write lock is taken up front, so a writer never fails with

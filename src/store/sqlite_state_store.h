@@ -28,6 +28,8 @@ class SqliteStateStore final : public StateStore {
   static Result<std::unique_ptr<SqliteStateStore>> Open(const std::string& path,
                                                         const SqliteOptions& options = {});
 
+  ~SqliteStateStore() override;
+
   using StateStore::RecordDecision;
   Status RecordDecision(const Decision& d, std::vector<int64_t>* outbox_ids) override;
   Status ConfirmWrite(int64_t outbox_id, const std::vector<BaseMove>& bases,
@@ -35,6 +37,7 @@ class SqliteStateStore final : public StateStore {
                       const std::vector<CommentCopy>& provenance) override;
   Status FailWrite(int64_t outbox_id, std::string error, Timestamp next_attempt) override;
   Status DeadLetter(int64_t outbox_id, std::string error, Timestamp now) override;
+  Result<BatchOutcome> Apply(const WriteBatch& batch) override;
   Status AdvanceWatermark(const std::string& link, Side side, Timestamp t) override;
   Status ResolveConflict(int64_t conflict_id, Timestamp at, std::string resolution) override;
   Status Quarantine(const QuarantineEntry& e) override;

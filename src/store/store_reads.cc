@@ -1,4 +1,5 @@
 // The read side of SqliteStateStore. Reads take the same mutex as writes: there is one connection.
+#include "store/packed_bases.h"
 #include "store/rows.h"
 #include "store/sqlite_state_store.h"
 
@@ -53,22 +54,17 @@ Result<std::optional<Pair>> SqliteStateStore::PairBySentinelId(const std::string
 Result<PairBases> SqliteStateStore::Bases(const PairKey& pair) {
   std::lock_guard lock(mu_);
   PairBases bases;
-  auto rows = db_.Query<bool>(
-      "Bases",
-      "SELECT side, field, value, stamp_time, stamp_etag, own_write FROM bases "
-      "WHERE link = ? AND defender_id = ?",
-      [&](Statement& st) -> Result<bool> {
-        auto side = ReadSide(st, 0);
-        if (!side.ok()) return side.status();
-        std::string name = st.Text(1);
-        auto field = domain::ParseField(name);
-        // A field this build no longer syncs: its base means nothing here.
-        if (!field) return false;
-        bases.Get(*side, *field) = Base{st.Text(2), {st.Time(3), st.Text(4)}, st.Int(5) != 0};
-        return true;
-      },
-      pair.link, pair.defender_id);
-  if (!rows.ok()) return rows.status();
+  auto packed = db_.Query<std::string>(
+      "Bases", "SELECT packed FROM pair_bases WHERE link = ? AND defender_id = ?", TextColumn, pair.link,
+      pair.defender_id);
+  if (!packed.ok()) return packed.status();
+  if (packed->empty()) return bases;
+  auto named = DecodeBases(packed->front());
+  if (!named.ok()) return named.status().Annotate("state store " + db_.path() + ": Bases");
+  for (auto& b : *named) {
+    // A field this build no longer syncs: its base means nothing here.
+    if (auto field = domain::ParseField(b.field)) bases.Get(b.side, *field) = std::move(b.base);
+  }
   return bases;
 }
 

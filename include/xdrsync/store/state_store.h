@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "xdrsync/core/status.h"
@@ -63,6 +64,36 @@ struct ForgetSummary {
   bool empty() const { return pairs.empty() && outbox_rows == 0 && quarantined == 0 && link_rows == 0; }
 };
 
+// Writes applied together in one transaction (StateStore::Apply), in their order.
+struct WriteBatch {
+  // StateStore::ConfirmWrite's arguments.
+  struct Confirm {
+    int64_t outbox_id = 0;
+    std::vector<BaseMove> bases{};
+    std::vector<AuditEntry> audit{};
+    std::vector<CommentCopy> provenance{};
+  };
+  // StateStore::FailWrite's arguments.
+  struct Fail {
+    int64_t outbox_id = 0;
+    std::string error;
+    Timestamp next_attempt;
+  };
+  // A Decision here carries no outbox rows: an intent must be durable before its write is sent,
+  // so it is recorded with RecordDecision, never batched with what follows the write.
+  std::vector<std::variant<Decision, Confirm, Fail>> ops{};
+};
+
+// What Apply did. An op that fails on its own (NotFound: its outbox row is already gone;
+// FailedPrecondition: a constraint, such as a row of a pair forgotten meanwhile) is undone alone
+// and counted, as the single call would have failed alone; the rest of the batch is committed.
+struct BatchOutcome {
+  int64_t applied = 0;
+  int64_t not_pending = 0;
+  int64_t refused = 0;
+  std::string first_refusal;  // the Status message of the first refused op
+};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
@@ -80,6 +111,10 @@ class StateStore {
   // Give up on a write: the row leaves the outbox and its pair's target-side incident is
   // quarantined with the error and the attempts made, so it no longer stalls its link.
   virtual Status DeadLetter(int64_t outbox_id, std::string error, Timestamp now) = 0;
+  // Applies the ops of `batch` in one transaction, in order. Any other error (disk full, I/O,
+  // a busy lock) applies none of them. InvalidArgument, and nothing applied, if a Decision in it
+  // carries outbox rows.
+  virtual Result<BatchOutcome> Apply(const WriteBatch& batch) = 0;
   virtual Status AdvanceWatermark(const std::string& link, Side side, Timestamp t) = 0;
   virtual Status ResolveConflict(int64_t conflict_id, Timestamp at, std::string resolution) = 0;
   virtual Status Quarantine(const QuarantineEntry& e) = 0;

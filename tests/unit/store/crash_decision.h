@@ -10,8 +10,8 @@
 namespace xdrsync::store::testing {
 
 inline constexpr const char* kCrashLink = "crash";
+inline constexpr const char* kConfirmLink = "crash-confirm";
 inline constexpr int64_t kCrashPairs = 3;
-inline constexpr int64_t kCrashBasesPerPair = 2;
 
 // Every row of decision `seq` carries "<seq>/" at the start of its Defender id.
 inline std::string CrashId(int64_t seq, int64_t k) {
@@ -57,6 +57,26 @@ inline Decision CrashDecision(int64_t seq) {
   d.link_meta.push_back({kCrashLink, "seq", std::to_string(seq)});
   d.watermarks.push_back({kCrashLink, domain::Side::kDefender, now});
   return d;
+}
+
+// The batch that confirms decision `seq`'s writes (`ids`, in its pairs' order): every row of it
+// carries the sequence number like the decision's own.
+inline WriteBatch CrashConfirmations(int64_t seq, const std::vector<int64_t>& ids) {
+  WriteBatch b;
+  const Timestamp now = Timestamp::FromTicks(seq);
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const PairKey key{kCrashLink, CrashId(seq, static_cast<int64_t>(k))};
+    AuditEntry a;
+    a.time = now;
+    a.link = kConfirmLink;  // apart from the decision's own rows, which are counted by link
+    a.defender_id = key.defender_id;
+    a.field = "confirm";
+    a.cause = "crash test";
+    b.ops.emplace_back(WriteBatch::Confirm{
+        ids[k], {{key, domain::Side::kSentinel, domain::Field::kTitle, {"confirmed", {now, "c"}, true}}}, {a}, {}});
+  }
+  b.ops.emplace_back(Decision{.link_meta = {{kCrashLink, "confirmed", std::to_string(seq)}}});
+  return b;
 }
 
 }  // namespace xdrsync::store::testing

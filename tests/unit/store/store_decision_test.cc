@@ -117,7 +117,7 @@ TEST_F(DecisionTest, AFailingRowLeavesNothingOfTheDecision) {
   EXPECT_TRUE(store().AuditLog({}).value().empty());
   EXPECT_FALSE(store().IncidentOfAlert("L", "a1").value().has_value());
   EXPECT_FALSE(store().LinkMeta("L", "tenant-refuses-inProgress").value().has_value());
-  for (const char* table : {"pairs", "bases", "observed", "outbox", "audit", "alerts",
+  for (const char* table : {"pairs", "pair_bases", "observed", "outbox", "audit", "alerts",
                             "comment_copies", "link_meta", "watermarks"}) {
     EXPECT_EQ(QueryInt(path(), std::string("SELECT count(*) FROM ") + table), 0) << table;
   }

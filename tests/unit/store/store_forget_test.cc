@@ -52,7 +52,7 @@ TEST_F(ForgetTest, OnePairTakesItsRowsAndLeavesTheRest) {
   EXPECT_FALSE(store().PairByDefenderId("L", "1").value().has_value());
   EXPECT_TRUE(store().PairByDefenderId("L", "2").value().has_value());
   EXPECT_TRUE(store().PairByDefenderId("M", "1").value().has_value()) << "another link's pair of the same id";
-  EXPECT_EQ(Count("SELECT count(*) FROM bases"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM pair_bases"), 0);
   EXPECT_EQ(store().OutboxDepth("L").value(), 0);
   EXPECT_EQ(store().OutboxDepth("M").value(), 1);
   EXPECT_EQ(store().Quarantined("L").value().size(), 1u);
@@ -91,7 +91,7 @@ TEST_F(ForgetTest, ADecisionForgetsBeforeItWrites) {
   auto p = store().PairByDefenderId("L", "1").value();
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->sentinel_id, "s-1b");
-  EXPECT_EQ(Count("SELECT count(*) FROM bases"), 0) << "from scratch: no old base survives";
+  EXPECT_EQ(Count("SELECT count(*) FROM pair_bases"), 0) << "from scratch: no old base survives";
   EXPECT_TRUE(store().OpenConflicts("L").value().empty());
 }
 

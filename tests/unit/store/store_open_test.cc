@@ -177,7 +177,7 @@ TEST(StoreOpen, IntegrityCheckFindsOrphanRows) {
   auto store = OpenStateStore(path);
   ASSERT_TRUE(store.ok());
   ASSERT_EQ(
-      ExecSql(path, "INSERT INTO bases VALUES ('L', 'gone', 'defender', 'status', 'x', 1, '', 0)"),
+      ExecSql(path, "INSERT INTO pair_bases VALUES ('L', 'gone', 'd.status 1 0: 0 1:x')"),
       "");
   Status s = (*store)->IntegrityCheck();
   EXPECT_EQ(s.code(), Code::kDataLoss);
