@@ -121,6 +121,7 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   in.observed = cap.observed;
   in.approved = options.approved;
   in.remap = options.remap;
+  in.future_skew_seconds = m.ctx.options.future_skew_seconds;
   // Quarantined incidents sit out until they change again (or an operator releases them), so
   // one bad incident never stalls its link.
   if (auto q = m.ctx.store->Quarantined(m.Link()); q.ok()) {
@@ -318,7 +319,9 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
   for (const auto& c : plan.creations) batch.sources[c.defender_id] = cap.observed.defender.at(c.defender_id);
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (!options.drain_all && m.ctx.options.drain_seconds > 0) {
-    deadline = started + std::chrono::seconds(m.ctx.options.drain_seconds);
+    // Counted from here, not from the cycle's start: a capture longer than the window (a large
+    // link, a slow service) must still leave the writes their time.
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(m.ctx.options.drain_seconds);
   }
   m.Execute(std::move(batch), deadline, now, report);
   return finish(m.link_failure);

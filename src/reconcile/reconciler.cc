@@ -48,6 +48,14 @@ domain::FieldValues DefenderValues(const DefenderIncident& d) {
 }
 
 Planner::Planner(const Input& input) : in_(input), policy_(*input.policy), pairs_(input.pairs) {
+  const Timestamp limit = in_.now + in_.future_skew_seconds;
+  for (auto& [id, pair] : pairs_) {
+    for (SideBases* side : {&pair.defender, &pair.sentinel}) {
+      for (auto& base : side->fields) {
+        if (base && base->stamp.time > limit) base->stamp = domain::VersionStamp{Timestamp(), ""};
+      }
+    }
+  }
   for (const auto& [name, s] : in_.observed.sentinel) {
     if (auto twin = domain::TwinIdFromLabels(s)) labelled_twins_.emplace(*twin, &s);
   }

@@ -69,6 +69,10 @@ struct Input {
   bool approved = false;                   // an operator let a held mass change through once
   // `xdrsync remap`: write the twin fields whose agreement a changed mapping broke (see Remap).
   bool remap = false;
+  // A base stamped later than now plus this (a service clock gone wrong, a bad page) says nothing
+  // of order: any observation counts as newer than it, so real later changes are not taken for
+  // stale reads.
+  int64_t future_skew_seconds = 600;
 };
 
 struct BaseUpdate {

@@ -75,6 +75,22 @@ TEST_F(ReconcilerTest, ChangeOnOneSidePropagatesThroughTheMappingAndEchoesNothin
   EXPECT_TRUE(w.Cycle().empty());
 }
 
+TEST_F(ReconcilerTest, ABaseStampedInTheFutureDoesNotHideLaterRealChanges) {
+  // One listing stamped the incident 2099 (a bad page, a service clock gone wrong) and that became
+  // its base: the real changes after it, stamped now, used to be taken for stale reads for good.
+  w.NewDefender("1");
+  Settle();
+  const Timestamp y2099 = *Timestamp::Parse("2099-01-01T00:00:00Z");
+  for (Field f : domain::kAllFields) {
+    if (auto& b = w.pairs["1"].defender[f]) b->stamp = {y2099, ""};
+  }
+  w.defender["1"].status = domain::ParseDStatus("inProgress");
+  w.TouchDefender("1");
+  w.Cycle();
+  EXPECT_EQ(WireText(w.Twin("1").status), "Active");
+  Settle();
+}
+
 TEST_F(ReconcilerTest, ReopenIsANormalChange) {
   w.NewDefender("1");
   Settle();
