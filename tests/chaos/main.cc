@@ -43,9 +43,14 @@ struct Summary {
 void LoseState(Daemon& daemon, const std::string& state_path, Summary& summary) {
   summary.lost_states.push_back(daemon.LoseState(state_path));
   if (summary.lost_states.size() % 2 == 1) {
+    // Under the run's faults a listing can fail: the operator reads the one line and runs it again.
     std::string output;
-    const int rc = daemon.RebuildState(&output);
-    if (rc != 0) summary.setup_problems.push_back("rebuild-state exited " + std::to_string(rc) + ": " + output.substr(0, 400));
+    int rc = 1;
+    for (int attempt = 0; attempt < 3 && rc != 0; ++attempt) rc = daemon.RebuildState(&output);
+    if (rc != 0) {
+      summary.setup_problems.push_back("rebuild-state exited " + std::to_string(rc) + " three times: " +
+                                       output.substr(output.size() > 400 ? output.size() - 400 : 0));
+    }
   }
 }
 
