@@ -152,9 +152,14 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
 void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap) {
   auto twin = domain::TwinIdFromLabels(s);
   if (!twin) return;
-  for (const auto& [id, p] : cap.pairs) {
-    if (p.marker == *twin || p.sentinel_id == s.name) return;  // a pair knows it
+  if (cap.known_twins.empty()) {  // built once a cycle, at the first labelled incident
+    for (const auto& [id, p] : cap.pairs) {
+      cap.known_twins.insert(p.marker);
+      cap.known_twins.insert(p.sentinel_id);
+    }
+    cap.known_twins.erase("");
   }
+  if (cap.known_twins.count(*twin) || cap.known_twins.count(s.name)) return;  // a pair knows it
   cap.labelled_twins[*twin] = s.name;
 }
 

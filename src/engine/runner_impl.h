@@ -55,6 +55,7 @@ struct Capture {
   // pair was lost or forgotten): twin id -> incident name, read and adopted like a twin found by
   // its deterministic name.
   std::map<std::string, std::string> labelled_twins;
+  std::set<std::string> known_twins;  // every pair's marker and twin name (NoteLabelledTwin)
   // The window this cycle's Sentinel listing covered (its `since`), when it came back whole, and
   // the names it listed: an arm twin made after `since` would be among them.
   std::optional<Timestamp> sentinel_listed_since;

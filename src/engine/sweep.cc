@@ -45,11 +45,7 @@ Status LinkRunner::Impl::SweepOpen(Capture& cap, bool every_pair) {
   std::map<std::string, const domain::SentinelIncident*> open_twins;
   for (const auto& s : twins->items) open_twins[s.name] = &s;
   if (ctx.policy->mode == reconcile::LinkMode::kMirror && ctx.creator->Way() == "defender-alert") {
-    std::set<std::string> paired;
-    for (const auto& [id, p] : cap.pairs) paired.insert(p.sentinel_id);
-    for (const auto& s : twins->items) {
-      if (!paired.count(s.name)) NoteLabelledTwin(s, cap);
-    }
+    for (const auto& s : twins->items) NoteLabelledTwin(s, cap);
   }
   std::map<std::string, domain::DefenderIncident*> open_incidents;
   for (auto& d : open->items) open_incidents[d.id] = &d;
