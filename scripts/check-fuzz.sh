@@ -34,6 +34,10 @@ find tests/unit/app -name '*.json' -exec cp {} "$seed_root/config/" \;
 # Every timestamp the corpus holds, one per file.
 { grep -aohE '"[0-9]{1,5}-[0-9]{2}-[0-9]{2}[T ][^"]{0,40}"' tests/data/bad/*.json config/*.json || true; } |
   tr -d '"' | sort -u | awk -v d="$seed_root/timestamp" '{ f = d "/ts" NR; printf "%s", $0 > f; close(f) }'
+# Inputs that once crashed a target stay among its seeds (tests/fuzz/regressions/<seed dir>/).
+for dir in tests/fuzz/regressions/*/; do
+  [ -d "$dir" ] && cp "$dir"* "$seed_root/$(basename "$dir")/"
+done
 
 run() {
   local target=$1 seeds=$2

@@ -122,6 +122,13 @@ Result<Timestamp> Timestamp::Parse(std::string_view text) {
   if (s == 60) s = 59;  // a leap second is folded onto the last regular one
   const int64_t days = DaysFromCivil(y, mo, d);
   const int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_minutes * 60;
+  // A UTC offset can carry a date at either end of the four-digit years past them
+  // ("9999-12-31T23:18-21:10" is in year 10000), where no timestamp can be written back.
+  static const int64_t kFirstSecond = DaysFromCivil(0, 1, 1) * 86400;
+  static const int64_t kEndSecond = DaysFromCivil(10000, 1, 1) * 86400;
+  if (secs < kFirstSecond || secs >= kEndSecond) {
+    return Bad(text, "outside years 0000-9999 once read as UTC");
+  }
   return Timestamp(secs * kTicksPerSecond + frac_ticks);
 }
 

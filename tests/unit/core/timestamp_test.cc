@@ -68,6 +68,25 @@ TEST(TimestampTest, ArithmeticAndFormats) {
   EXPECT_EQ(t.unix_millis(), Timestamp::FromUnixSeconds(t.unix_seconds()).unix_millis() + 500);
 }
 
+// Found by fuzz_timestamp: an offset that moves the instant out of the four-digit years was
+// accepted, and the result could not be written back as a timestamp.
+TEST(TimestampTest, RejectsAnInstantOutsideFourDigitYearsOnceReadAsUtc) {
+  for (const char* text : {"9999-12-31T23:18-21:10", "9999-12-31T23:18-2110", "0000-01-01T00:00+00:01"}) {
+    auto parsed = Timestamp::Parse(text);
+    ASSERT_FALSE(parsed.ok()) << text << " -> " << parsed->ToString();
+    EXPECT_NE(parsed.status().message().find("outside years 0000-9999"), std::string::npos)
+        << parsed.status().message();
+  }
+  for (const char* text : {"9999-12-31T23:59:59.9999999Z", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z",
+                           "9999-12-31T23:00+00:59", "0000-01-01T00:00-00:01"}) {
+    auto parsed = Timestamp::Parse(text);
+    ASSERT_TRUE(parsed.ok()) << text;
+    auto again = Timestamp::Parse(parsed->ToString());
+    ASSERT_TRUE(again.ok()) << parsed->ToString();
+    EXPECT_EQ(*again, *parsed);
+  }
+}
+
 TEST(TimestampTest, RoundTripsThroughToString) {
   for (int64_t ticks : {int64_t{0}, int64_t{1}, int64_t{17'000'000'000'000'001}, int64_t{-5}}) {
     const Timestamp t = Timestamp::FromTicks(ticks);
