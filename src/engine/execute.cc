@@ -229,9 +229,67 @@ Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Bac
   return confirms.Confirm(row.outbox_id, bases, {audit}, {});
 }
 
+namespace {
+
+// A reset, a deadline, a gateway's 5xx or an answer that cannot be read: the request may have
+// been applied. A 4xx or a 429 says it was not.
+bool MayHaveBeenApplied(const Status& failed) {
+  const Code code = failed.code();
+  return code == Code::kUnavailable || code == Code::kInternal || code == Code::kDataLoss || code == Code::kParseError;
+}
+
+}  // namespace
+
+std::optional<domain::DefenderIncident> LinkRunner::Impl::LandedAnyway(const reconcile::DefenderWrite& w,
+                                                                       const Status& failed) {
+  // As for a PUT below: a PATCH whose answer was lost is read back at once.
+  if (!MayHaveBeenApplied(failed)) return std::nullopt;
+  auto now = ctx.defender->Get(w.defender_id);
+  if (!now.ok()) return std::nullopt;
+  const domain::FieldValues have = reconcile::DefenderValues(*now);
+  for (domain::Field f : w.fields) {
+    if (!domain::SameValue(Side::kDefender, f, have[f], w.values[f])) return std::nullopt;
+  }
+  ctx.log->Info("write.found_applied", {{"link", Link()}, {"defender_id", w.defender_id}, {"sentinel_id", ""},
+                                        {"error", failed.ToString()}});
+  return std::move(*now);
+}
+
+std::optional<domain::SentinelIncident> LinkRunner::Impl::LandedAnyway(const reconcile::SentinelWrite& w,
+                                                                       const Status& failed) {
+  // A PUT whose answer was lost (a reset, a deadline, a gateway's 5xx, an unreadable body) may
+  // have been applied, and its retry then meets our own new etag (412). Left to the next cycle, an
+  // analyst who sets a field back in between would look like no change at all, and our value
+  // would be written over theirs: one read now makes that window one round trip.
+  if (failed.code() != Code::kConflict && !MayHaveBeenApplied(failed)) return std::nullopt;
+  auto now = ctx.sentinel->Get(w.sentinel_id);
+  if (!now.ok() || now->etag == w.incident.etag) return std::nullopt;
+  const domain::FieldValues have = domain::CanonicalSentinel(*now);
+  const domain::FieldValues wanted = domain::CanonicalSentinel(w.incident);
+  for (domain::Field f : w.fields) {
+    if (!domain::SameValue(Side::kSentinel, f, have[f], wanted[f])) return std::nullopt;
+  }
+  auto has_label = [&](const std::string& name) {
+    return std::any_of(now->labels.begin(), now->labels.end(), [&](const auto& l) { return l.name == name; });
+  };
+  for (const auto& l : w.labels_added) {
+    if (!has_label(l)) return std::nullopt;
+  }
+  for (const auto& l : w.labels_removed) {
+    if (has_label(l)) return std::nullopt;
+  }
+  ctx.log->Info("write.found_applied", {{"link", Link()}, {"defender_id", w.defender_id},
+                                        {"sentinel_id", w.sentinel_id}, {"error", failed.ToString()}});
+  return std::move(*now);
+}
+
 Status LinkRunner::Impl::ExecuteSentinel(const reconcile::SentinelWrite& w, const PendingWrite& row, Timestamp now) {
   auto response = ctx.sentinel->Put(w.incident);
-  if (!response.ok()) return response.status();
+  if (!response.ok()) {
+    auto landed = LandedAnyway(w, response.status());
+    if (!landed) return response.status();
+    response = std::move(*landed);
+  }
   std::vector<store::AuditEntry> audit = AuditOf(Link(), w.defender_id, w.sentinel_id, Side::kSentinel, w.changes, now);
   for (const auto& l : w.labels_added) {
     audit.push_back({0, now, Link(), w.defender_id, w.sentinel_id, "label", store::Direction::kDefenderToSentinel,
@@ -269,7 +327,11 @@ Status LinkRunner::Impl::ExecuteDefender(const reconcile::DefenderWrite& w, cons
   domain::DefenderIncident response = *fresh;
   if (!patch.empty()) {
     auto patched = ctx.defender->Patch(w.defender_id, patch);
-    if (!patched.ok()) return patched.status();
+    if (!patched.ok()) {
+      auto landed = LandedAnyway(w, patched.status());
+      if (!landed) return patched.status();
+      patched = std::move(*landed);
+    }
     response = std::move(*patched);
     // The window in which an analyst's edit could be overwritten: from our read to the PATCH's
     // answer (Graph has no etag). Measured, not hidden (docs/operations.md).

@@ -102,6 +102,10 @@ struct LinkRunner::Impl {
   Status ExecuteCreate(const reconcile::TwinCreate& c, const Backlog& batch, const PendingWrite& row,
                        Timestamp now);
   Status ExecuteSentinel(const reconcile::SentinelWrite& w, const PendingWrite& row, Timestamp now);
+  // After a PUT refused for a stale etag or with an unknown outcome: the twin as read right
+  // away, when it holds every value the write was to set (the write landed, its answer was lost).
+  std::optional<domain::SentinelIncident> LandedAnyway(const reconcile::SentinelWrite& w, const Status& failed);
+  std::optional<domain::DefenderIncident> LandedAnyway(const reconcile::DefenderWrite& w, const Status& failed);
   Status ExecuteDefender(const reconcile::DefenderWrite& w, const PendingWrite& row, Timestamp now);
   Status ExecuteComment(const reconcile::CommentWrite& c, const PendingWrite& row, Timestamp now);
   void Failed(const PendingWrite& row, const Status& st, Timestamp now, CycleReport& report);

@@ -29,6 +29,18 @@ constexpr Verdict kVerdicts[] = {
     {"unknown", "unknown", "Undetermined", nullptr},
 };
 
+// The detail beside a classification, as the daemon compares it: Defender's determination
+// ("unknown" is none), Sentinel's classification reason (none for Undetermined).
+std::string Determination(const std::string& determination) {
+  return Lower(determination) == "unknown" ? std::string() : Lower(determination);
+}
+std::string DeterminationOf(const json& defender) { return Determination(StrAt(defender, "determination")); }
+std::string Reason(const json& twin) {
+  const json props = twin.value("properties", json::object());
+  return CanonSentinelClassification(StrAt(props, "classification")).empty() ? std::string()
+                                                                              : StrAt(props, "classificationReason");
+}
+
 std::string TenantAuthor(const ChaosLink& link) { return link.defender_owners.front(); }
 std::string SentinelAuthor(const ChaosLink& link) { return link.sentinel_owners.front(); }
 
@@ -102,6 +114,12 @@ void Analyst::RecordField(const Target& t, Side side, const std::string& field, 
   history_.fields.push_back({seq, std::chrono::steady_clock::now(), t.link->name, t.id, side, field, after});
 }
 
+void Analyst::RecordChange(const Target& t, Side side, const std::string& field, const std::string& before_raw,
+                           const std::string& after_raw, const std::string& canon, int64_t seq) {
+  if (before_raw == after_raw) return;
+  history_.fields.push_back({seq, std::chrono::steady_clock::now(), t.link->name, t.id, side, field, canon});
+}
+
 bool Analyst::PatchDefender(const Target& t, json spec) {
   spec["author"] = TenantAuthor(*t.link);
   const ControlReply r = emu_.Call("PATCH", "/tenants/" + t.link->tenant + "/incidents/" + t.id, spec);
@@ -138,10 +156,15 @@ std::string Analyst::Status(const Target& t, Side side, bool classify, bool reop
       spec["determination"] = v.determination;
     }
     if (!PatchDefender(t, spec)) return "defender status failed";
-    RecordField(t, side, "status", now.fields.at("status"), CanonDefenderStatus(status), seq);
+    // Defender's statuses are finer than the canon (inProgress and awaitingAction are both
+    // Active): a change between them is a change the daemon weighs, so it is recorded.
+    RecordChange(t, side, "status", Lower(before), Lower(status), CanonDefenderStatus(status), seq);
     if (with_verdict) {
-      RecordField(t, side, "classification", now.fields.at("classification"),
-                  CanonDefenderClassification(v.classification), seq);
+      // The determination is part of Defender's classification for the sync: a change of it alone
+      // is a change the daemon propagates (or weighs in a conflict), so it is recorded too.
+      const std::string after = CanonDefenderClassification(v.classification);
+      RecordChange(t, side, "classification", now.fields.at("classification") + "/" + DeterminationOf(*t.defender),
+                   after + "/" + Determination(v.determination), after, seq);
     }
     return "defender status " + status + (with_verdict ? std::string(" ") + v.classification : "");
   }
@@ -161,8 +184,9 @@ std::string Analyst::Status(const Target& t, Side side, bool classify, bool reop
   if (!PatchSentinel(t, props)) return "sentinel status failed";
   RecordField(t, side, "status", now.fields.at("status"), CanonSentinelStatus(status), seq);
   if (with_verdict) {
-    RecordField(t, side, "classification", now.fields.at("classification"),
-                CanonSentinelClassification(v.sentinel), seq);
+    const std::string after = CanonSentinelClassification(v.sentinel);
+    RecordChange(t, side, "classification", now.fields.at("classification") + "/" + Reason(*t.twin),
+                 after + "/" + (v.reason ? v.reason : ""), after, seq);
   }
   return "sentinel status " + status + (with_verdict ? std::string(" ") + v.sentinel : "");
 }

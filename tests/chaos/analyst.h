@@ -40,6 +40,10 @@ class Analyst {
   bool PatchSentinel(const Target& t, nlohmann::json properties);
   void RecordField(const Target& t, Side side, const std::string& field, const std::string& before,
                    const std::string& after, int64_t seq);
+  // A write the daemon sees as a change on its side: its raw value (with a classification's
+  // determination or reason) changed, even when the canon did not. Recorded as the canon.
+  void RecordChange(const Target& t, Side side, const std::string& field, const std::string& before_raw,
+                    const std::string& after_raw, const std::string& canon, int64_t seq);
 
   size_t Pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
   bool Chance(double p) { return std::bernoulli_distribution(p)(rng_); }

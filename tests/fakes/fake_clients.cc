@@ -123,6 +123,11 @@ Result<domain::DefenderIncident> FakeDefender::Patch(const std::string& id, cons
   if (p.description) d.description = *p.description;
   if (p.severity) d.severity = {*p.severity, wire(*p.severity)};
   Touch(d, "xdrsync-app");
+  if (!lost_patch_reply_.ok()) {
+    Status lost = lost_patch_reply_;
+    lost_patch_reply_ = Status::Ok();
+    return lost;
+  }
   return d;
 }
 

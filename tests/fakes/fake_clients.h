@@ -40,6 +40,11 @@ class FakeDefender final : public api::DefenderClient {
     incidents_.at(id).last_update = t;
   }
   void FailNext(const std::string& method, Status status, int times = 1);
+  // The next Patch is applied, then its reply is lost (the caller sees `status`).
+  void LoseNextPatchReply(Status status) {
+    std::lock_guard lock(mu_);
+    lost_patch_reply_ = std::move(status);
+  }
   int Calls(const std::string& method) const;
   std::vector<domain::DefenderPatch> patches() const;
   void Remove(const std::string& id);
@@ -57,6 +62,7 @@ class FakeDefender final : public api::DefenderClient {
   bool refuse_in_progress = false;
 
  private:
+  Status lost_patch_reply_;
   Status Enter(const std::string& method);
   void Touch(domain::DefenderIncident& d, const std::string& who);
   mutable std::mutex mu_;

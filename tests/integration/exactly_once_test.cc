@@ -102,6 +102,26 @@ TEST_F(ExactlyOnceTest, CommentWhoseReplyIsLostIsFoundByItsMarkerNotPostedAgain)
   CommentLostReply("any");
 }
 
+TEST_F(ExactlyOnceTest, APutWhoseReplyIsLostIsFoundAppliedAtOnce) {
+  // A twin PUT applied with its answer lost: the transport's retry meets our own new etag (412).
+  // The twin is read at once and the write confirmed from that read, rather than left to a later
+  // cycle in which an analyst's change could make it look like no change at all
+  // (EngineTest.APutWhoseReplyWasLostIsSeenAppliedSoAnAnalystsLaterRevertStands has that case).
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Lost PUT reply"}, {"severity", "high"}});
+  Once();
+  const std::string twin = Twin(id).value("name", "");
+  ASSERT_FALSE(twin.empty());
+  emu_->UpdateIncident(kContoso, id, {{"status", "resolved"}, {"classification", "truePositive"},
+                                      {"determination", "malware"}, {"author", "bob@contoso.com"}});
+  emu_->AddFault({{"kind", "drop_after_apply"}, {"method", "PUT"},
+                  {"path_glob", "/subscriptions/**/incidents/" + twin}, {"count", 1}});
+  const ProcessResult lost = Once();
+  EXPECT_NE(lost.out.find("\"event\":\"write.found_applied\""), std::string::npos) << lost.out;
+  EXPECT_EQ(lost.out.find("\"event\":\"write.failed\""), std::string::npos) << lost.out;
+  EXPECT_EQ(Twin(id)["properties"].value("classification", ""), "TruePositive") << Twin(id).dump(1);
+}
+
 TEST_F(ExactlyOnceTest, ACommentForANewDefenderAlertTwinRetriedLaterReachesTheTwinsRealName) {
   // A defender-alert twin gets its name from the service, not the deterministic twin id the
   // comment was planned with. When the creation fails in the creating cycle, the comment waits for

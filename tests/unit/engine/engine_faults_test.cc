@@ -70,6 +70,54 @@ TEST_F(EngineTest, CreationWhoseReplyWasLostIsRecoveredAndChangesStillFlow) {
   EXPECT_EQ(log.Count("twin.recovered"), 1u);
 }
 
+TEST_F(EngineTest, APutWhoseReplyWasLostIsSeenAppliedSoAnAnalystsLaterRevertStands) {
+  // Found by the chaos harness: the PUT was applied but its answer lost, so its bases did not
+  // move; an analyst then set the twin's classification back to what it was before our write,
+  // which the next cycle took for no change, and wrote our value over the analyst's.
+  defender.Add("1");
+  Settle();
+  const std::string twin = TwinName("1");
+  defender.Edit("1", [](domain::DefenderIncident& d) {
+    d.status = domain::ParseDStatus("resolved");
+    d.classification = domain::ParseDClassification("truePositive");
+    d.determination = domain::ParseDDetermination("malware");
+  });
+  sentinel.LoseNextPutReply(Status(Code::kUnavailable, "connection reset after the PUT was applied"));
+  (void)Cycle();
+  ASSERT_EQ(WireText(*sentinel.Peek(twin).classification), "TruePositive");
+  EXPECT_EQ(log.Count("write.found_applied"), 1u);
+  sentinel.Edit(twin, [](domain::SentinelIncident& s) {
+    s.classification = domain::ParseSClassification("Undetermined");
+    s.classification_reason.reset();
+  });
+  Settle();
+  EXPECT_EQ(WireText(*sentinel.Peek(twin).classification), "Undetermined") << "the analyst's change was written over";
+  const auto d = defender.Peek("1");
+  EXPECT_TRUE(!d.classification || WireText(*d.classification) == "unknown") << "the analyst's change did not reach Defender";
+  EXPECT_EQ(*store->OutboxDepth(std::string("contoso")), 0);
+}
+
+TEST_F(EngineTest, APatchWhoseReplyWasLostIsSeenAppliedSoAnAnalystsLaterRevertStands) {
+  // The same on the Defender side: a PATCH applied with its answer lost, then an analyst sets the
+  // field back to what it was before; the next cycle must not write the twin's value again.
+  defender.Add("1");
+  Settle();
+  const std::string twin = TwinName("1");
+  sentinel.Edit(twin, [](domain::SentinelIncident& s) {
+    s.status = domain::ParseSStatus("Closed");
+    s.classification = domain::ParseSClassification("TruePositive");
+    s.classification_reason = domain::ParseSReason("SuspiciousActivity");
+  });
+  defender.LoseNextPatchReply(Status(Code::kUnavailable, "connection reset after the PATCH was applied"));
+  (void)Cycle();
+  ASSERT_EQ(WireText(defender.Peek("1").status), "resolved");
+  EXPECT_EQ(log.Count("write.found_applied"), 1u);
+  defender.Edit("1", [](domain::DefenderIncident& d) { d.status = domain::ParseDStatus("active"); });
+  Settle();
+  EXPECT_EQ(WireText(defender.Peek("1").status), "active") << "the analyst's change was written over";
+  EXPECT_EQ(WireText(sentinel.Peek(twin).status), "New") << "the analyst's change did not reach Sentinel";
+}
+
 TEST_F(EngineTest, EtagConflictIsReplannedNotOverwritten) {
   defender.Add("1");
   Settle();
