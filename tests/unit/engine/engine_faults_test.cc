@@ -103,11 +103,7 @@ TEST_F(EngineTest, APatchWhoseReplyWasLostIsSeenAppliedSoAnAnalystsLaterRevertSt
   defender.Add("1");
   Settle();
   const std::string twin = TwinName("1");
-  sentinel.Edit(twin, [](domain::SentinelIncident& s) {
-    s.status = domain::ParseSStatus("Closed");
-    s.classification = domain::ParseSClassification("TruePositive");
-    s.classification_reason = domain::ParseSReason("SuspiciousActivity");
-  });
+  CloseTwinAsTruePositive(twin);
   defender.LoseNextPatchReply(Status(Code::kUnavailable, "connection reset after the PATCH was applied"));
   (void)Cycle();
   ASSERT_EQ(WireText(defender.Peek("1").status), "resolved");

@@ -64,6 +64,15 @@ class EngineTest : public ::testing::Test {
     return max;
   }
 
+  // An analyst closes the twin as a true positive.
+  void CloseTwinAsTruePositive(const std::string& twin) {
+    sentinel.Edit(twin, [](domain::SentinelIncident& s) {
+      s.status = domain::ParseSStatus("Closed");
+      s.classification = domain::ParseSClassification("TruePositive");
+      s.classification_reason = domain::ParseSReason("SuspiciousActivity");
+    });
+  }
+
   std::string TwinName(const std::string& defender_id) {
     auto p = store->PairByDefenderId("contoso", defender_id);
     return p.ok() && *p ? (*p)->sentinel_id : "";

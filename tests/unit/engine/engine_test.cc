@@ -87,11 +87,7 @@ TEST_F(EngineTest, ChangesFlowBothWaysAndAreAudited) {
   defender.Add("1");
   Settle();
   const std::string twin = TwinName("1");
-  sentinel.Edit(twin, [](domain::SentinelIncident& s) {
-    s.status = domain::ParseSStatus("Closed");
-    s.classification = domain::ParseSClassification("TruePositive");
-    s.classification_reason = domain::ParseSReason("SuspiciousActivity");
-  });
+  CloseTwinAsTruePositive(twin);
   auto r = Cycle();
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(WireText(defender.Peek("1").status), "resolved");
