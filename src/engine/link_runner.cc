@@ -313,7 +313,15 @@ CycleReport LinkRunner::RunCycle(const CycleOptions& options) {
     const bool defender_read = cap.observed.defender.count(old.pair.defender_id) > 0;
     const bool sentinel_read = pit != cap.pairs.end() && (cap.observed.sentinel.count(pit->second.sentinel_id) > 0 ||
                                                           cap.observed.sentinel_missing.count(pit->second.sentinel_id) > 0);
-    if (defender_read && (sentinel_read || pit == cap.pairs.end())) (void)m.confirms.Confirm(old.id, {}, {}, {});
+    // The writes of an incident merged away before its twin was made (the creation, the comments
+    // planned with it) are owed no more: it never gets a twin; its survivor carries the story.
+    const bool merged_before_twin = defender_read && pit != cap.pairs.end() &&
+                                    pit->second.state == store::PairState::kCreatePending &&
+                                    cap.observed.defender.at(old.pair.defender_id).status.value ==
+                                        domain::DStatus::kRedirected;
+    if (defender_read && (sentinel_read || merged_before_twin || pit == cap.pairs.end())) {
+      (void)m.confirms.Confirm(old.id, {}, {}, {});
+    }
   }
   Backlog batch{plan, {}, std::move(writes), cap.known_absent};
   for (const auto& c : plan.creations) batch.sources[c.defender_id] = cap.observed.defender.at(c.defender_id);

@@ -36,7 +36,9 @@ int Daemon::Stop() {
 }
 
 std::string Daemon::LoseState(const std::string& state_path) {
-  const std::string moved = dir_ + "/state.lost" + std::to_string(++losses_) + ".db";
+  // Beside the state (a rename does not cross file systems; see --disk-full).
+  const std::string moved = (std::filesystem::path(state_path).parent_path() /
+                             ("state.lost" + std::to_string(++losses_) + ".db")).string();
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) {
     if (std::filesystem::exists(state_path + suffix)) std::filesystem::rename(state_path + suffix, moved + suffix, ec);

@@ -16,7 +16,7 @@ class Daemon {
   void Kill();                // SIGKILL, reaped
   int Stop();                 // SIGTERM; the exit code (-1 when it had to be killed)
   // While the daemon is down: the state database (with its WAL) is lost. It is moved aside as
-  // state.lostN.db (an operator keeps the broken file; the oracle reads its conflict journal).
+  // state.lostN.db beside it (an operator keeps the broken file; the oracle reads its conflict journal).
   // Returns the moved path.
   std::string LoseState(const std::string& state_path);
   // `xdrsync rebuild-state`, as the runbook has an operator run it before starting again; its

@@ -24,6 +24,7 @@
 #include "request_log.h"
 #include "state_db.h"
 #include "topology.h"
+#include "state_disk.h"
 #include "world_index.h"
 
 namespace xdrsync::chaos {
@@ -93,9 +94,42 @@ bool Settle(RequestLog& log, const std::string& state_path, Clock::duration quie
 
 // The M steps: an analyst change, the faults' next move, and at the chosen steps a SIGKILL with a
 // restart one to three steps later. Returns how each daemon that ended on its own ended.
+// --disk-full: at the chosen steps the state's file system fills up, and is freed 1 to 4 steps later.
+class DiskFaults {
+ public:
+  DiskFaults(const Options& o, std::mt19937_64& rng, StateDisk* disk) : disk_(disk), rng_(&rng) {
+    for (int k = 0; k < o.disk_full; ++k) fill_steps_.insert(std::uniform_int_distribution<int>(0, o.steps - 1)(rng));
+  }
+  // What this step did to the disk ("" when nothing).
+  std::string Step(int step) {
+    if (!disk_) return "";
+    if (disk_->full() && step >= free_at_) {
+      disk_->Free();
+      return "disk freed";
+    }
+    if (disk_->full() || !fill_steps_.count(step)) return "";
+    const long long bytes = disk_->Fill();
+    free_at_ = step + std::uniform_int_distribution<int>(1, 4)(*rng_);
+    ++episodes_;
+    return "disk full (" + std::to_string(bytes >> 10) + " KiB of ballast)";
+  }
+  // A state loss is an operator's restore: it needs room.
+  void FreeNow() {
+    if (disk_ && disk_->full()) disk_->Free();
+  }
+  int episodes() const { return episodes_; }
+
+ private:
+  StateDisk* disk_;
+  std::mt19937_64* rng_;
+  std::set<int> fill_steps_;
+  int free_at_ = 0;
+  int episodes_ = 0;
+};
+
 std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emulator& emu, Analyst& analyst,
                                     Faults& faults, Daemon& daemon, RequestLog& log, Summary& summary,
-                                    const std::string& state_path) {
+                                    const std::string& state_path, DiskFaults& disk) {
   std::multiset<int> kill_steps;
   for (int k = 0; k < o.kills; ++k) kill_steps.insert(std::uniform_int_distribution<int>(0, o.steps - 1)(rng));
   // Which kills (by their order) also lose the state.
@@ -110,6 +144,7 @@ std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emul
     const std::string variance = RotateVariance(o, step, emu);
     const std::string did = analyst.Step(world);
     const std::string fault = faults.Step();
+    const std::string disk_fault = disk.Step(step);
     bool killed = false, lost = false;
     for (size_t n = kill_steps.count(step); n > 0; --n) {
       if (!daemon.running()) continue;
@@ -117,6 +152,7 @@ std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emul
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 900)(rng)));
       daemon.Kill();
       if (losing.count(static_cast<int>(summary.kills))) {
+        disk.FreeNow();
         LoseState(daemon, state_path, summary);
         lost = true;
       }
@@ -136,15 +172,19 @@ std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emul
           std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count() % 1000);
       std::tm utc{};
       ::gmtime_r(&secs, &utc);
-      std::printf("step %d at %02d:%02d:%02d.%03d: %s%s%s%s%s\n", step, utc.tm_hour, utc.tm_min, utc.tm_sec, ms,
+      std::printf("step %d at %02d:%02d:%02d.%03d: %s%s%s%s%s%s\n", step, utc.tm_hour, utc.tm_min, utc.tm_sec, ms,
                   did.c_str(), fault.empty() ? "" : (" | " + fault).c_str(), killed ? " | SIGKILL" : "",
-                  lost ? " | state lost" : "", variance.empty() ? "" : (" | " + variance).c_str());
+                  lost ? " | state lost" : "", variance.empty() ? "" : (" | " + variance).c_str(),
+                  disk_fault.empty() ? "" : (" | " + disk_fault).c_str());
     }
     if (step % 8 == 7) log.Harvest();
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 450)(rng)));
   }
   return crashes;
 }
+
+// The run cannot be made on this machine (--disk-full without root): ctest reports it skipped.
+constexpr int kCannotRun = 77;
 
 int RunChaos(const Options& o) {
   std::string dir = (std::filesystem::temp_directory_path() / "xdrsync-chaos-XXXXXX").string();
@@ -155,6 +195,14 @@ int RunChaos(const Options& o) {
   std::printf("run directory: %s\n", dir.c_str());
   Summary summary;
   std::string error;
+  // The state on a file system of its own that can fill up (--disk-full), before anything starts.
+  const std::string state_dir = o.disk_full > 0 ? dir + "/state" : dir;
+  StateDisk disk;
+  if (o.disk_full > 0 && !disk.Mount(state_dir, 64, &error)) {
+    std::printf("%s\n", error.c_str());
+    PrintSummary(o, summary);
+    return kCannotRun;
+  }
   auto emu = Emulator::Start(dir, Scenario(), o.seed, ApiVarianceArgs(o.api_variance), &error);
   if (!emu) {
     std::printf("%s\n", error.c_str());
@@ -162,8 +210,8 @@ int RunChaos(const Options& o) {
     return 2;
   }
   const std::string config_path = dir + "/xdrsync.json";
-  std::ofstream(config_path) << DaemonConfig(dir, emu->base_url()).dump(2);
-  const std::string state_path = dir + "/state.db";
+  const std::string state_path = state_dir + "/state.db";
+  std::ofstream(config_path) << DaemonConfig(state_path, emu->base_url()).dump(2);
 
   std::mt19937_64 rng(o.seed);
   History history;
@@ -178,8 +226,11 @@ int RunChaos(const Options& o) {
   RequestLog log(*emu);
 
   const auto started = Clock::now();
-  const std::vector<std::string> crashes = DriveSteps(o, rng, *emu, analyst, faults, daemon, log, summary, state_path);
+  DiskFaults disk_faults(o, rng, o.disk_full > 0 ? &disk : nullptr);
+  const std::vector<std::string> crashes =
+      DriveSteps(o, rng, *emu, analyst, faults, daemon, log, summary, state_path, disk_faults);
   faults.Disable();
+  disk_faults.FreeNow();
   summary.faults = faults.fired();
   if (!daemon.running()) daemon.Start();
   const auto steps_done = Clock::now();
@@ -212,8 +263,8 @@ int RunChaos(const Options& o) {
   if (log.overflowed()) v.problems.push_back("note: the request journal overflowed between harvests");
 
   const auto secs = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
-  std::printf("daemon starts=%d state_losses=%zu faults_by_kind: %s\n", daemon.starts(), summary.lost_states.size(),
-              faults.Describe().c_str());
+  std::printf("daemon starts=%d state_losses=%zu disk_full=%d faults_by_kind: %s\n", daemon.starts(),
+              summary.lost_states.size(), disk_faults.episodes(), faults.Describe().c_str());
   std::printf("steps %.1f s, settle %.1f s; requests=%lld idle_writes=%lld ambiguous=%lld quarantined=%ld "
               "conflicts_journaled=%zu left_to_operator=%lld analyst_call_failures=%lld\n",
               secs(steps_done - started), secs(settle_done - steps_done), static_cast<long long>(log.requests()),
@@ -227,10 +278,14 @@ int RunChaos(const Options& o) {
                       stop_code != 0 || !crashes.empty() || !summary.setup_problems.empty();
   emu.reset();
   if (!failed && !o.keep) {
-    std::filesystem::remove_all(dir);
+    if (o.disk_full > 0) disk.Unmount();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
   } else {
     std::ofstream(dir + "/world.json") << world_dump.dump(1);
-    std::printf("kept %s (daemonN.out, world.json, state.db)\n", dir.c_str());
+    if (o.disk_full > 0) disk.CopyOut(dir + "/state.kept");  // the tmpfs ends with this process
+    std::printf("kept %s (daemonN.out, world.json, %s)\n", dir.c_str(),
+                o.disk_full > 0 ? "state.kept/state.db" : "state.db");
   }
   PrintSummary(o, summary);
   return failed ? 1 : 0;

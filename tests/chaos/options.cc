@@ -44,6 +44,9 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
     } else if (a == "--open-incidents") {
       if (!(v = value("--open-incidents"))) return false;
       out->open_incidents = std::atoi(v);
+    } else if (a == "--disk-full") {
+      if (!(v = value("--disk-full"))) return false;
+      out->disk_full = std::atoi(v);
     } else if (a == "--keep") {
       out->keep = true;
     } else if (a == "--verbose") {
@@ -52,7 +55,7 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
       *error = "unknown argument '" + a +
                "'; usage: xdrsync-chaos --seed N --steps M [--fault-rate 0.05] [--kills K] [--settle-seconds S] "
                "[--api-variance none|orderby-ignored|orderby-refused|live-skip|rotate] [--state-losses L] "
-               "[--open-incidents N] [--keep] [--verbose]";
+               "[--open-incidents N] [--disk-full D] [--keep] [--verbose]";
       return false;
     }
   }
@@ -66,6 +69,10 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
     *error = "--state-losses must be within [0, kills], --open-incidents within [0, 500]";
     return false;
   }
+  if (out->disk_full < 0 || out->disk_full > out->steps) {
+    *error = "--disk-full must be within [0, steps]";
+    return false;
+  }
   return true;
 }
 
@@ -76,6 +83,7 @@ std::string ReplayCommand(const Options& o) {
   if (o.api_variance != "none") s << " --api-variance " << o.api_variance;
   if (o.state_losses > 0) s << " --state-losses " << o.state_losses;
   if (o.open_incidents != 3) s << " --open-incidents " << o.open_incidents;
+  if (o.disk_full > 0) s << " --disk-full " << o.disk_full;
   return s.str();
 }
 

@@ -23,6 +23,9 @@ struct Options {
   std::string api_variance = "none";
   int state_losses = 0;    // kills after which the state database is lost (moved aside) too
   int open_incidents = 3;  // incidents per link an analyst opens before the first step
+  // Times the state's file system fills up (for 1 to 4 steps each): the state directory is a
+  // small tmpfs in a private mount namespace (state_disk.h), so this needs root.
+  int disk_full = 0;
 };
 
 // Parses argv; false (with the message in *error) on a bad argument.

@@ -42,7 +42,7 @@ json Scenario() {
           {"settings", {{"list_lag_ms", 0}}}};
 }
 
-json DaemonConfig(const std::string& dir, const std::string& base_url) {
+json DaemonConfig(const std::string& state_path, const std::string& base_url) {
   const json auth = {{"kind", "client_secret"}, {"client_id", kClientId}, {"client_secret_env", kSecretEnv}};
   json tenants = json::array(), workspaces = json::array(), links = json::array();
   for (const auto& l : Links()) {
@@ -61,7 +61,7 @@ json DaemonConfig(const std::string& dir, const std::string& base_url) {
     links.push_back({{"name", l.name}, {"defender", tenant_name}, {"sentinel", l.workspace}, {"mode", "mirror"},
                      {"digest_min_interval_seconds", 0}, {"owners", owners}});
   }
-  return {{"state_path", dir + "/state.db"},
+  return {{"state_path", state_path},
           {"poll_interval_seconds", 1},
           {"full_sweep_interval_seconds", 30},
           // The emulator shows a created alert at once: a createAlert lost before it was applied is

@@ -35,6 +35,6 @@ const ChaosLink* LinkOfTenant(const std::string& tenant);
 
 nlohmann::json Scenario();
 // The daemon's config: state in `dir`, services at `base_url`, a short poll interval.
-nlohmann::json DaemonConfig(const std::string& dir, const std::string& base_url);
+nlohmann::json DaemonConfig(const std::string& state_path, const std::string& base_url);
 
 }  // namespace xdrsync::chaos

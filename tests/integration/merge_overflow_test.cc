@@ -74,6 +74,26 @@ TEST_F(MergeOverflowTest, IncidentFirstSeenRedirectedGetsNoTwin) {
   EXPECT_FALSE(Twin(source).is_object()) << Twin(source).dump(1);
 }
 
+TEST_F(MergeOverflowTest, AnIncidentMergedAwayBeforeItsTwinWasMadeIsOwedNoTwin) {
+  // Found by the chaos harness: the creation of a twin failed, the incident was merged away before
+  // it was tried again, and its outbox row waited for ever (the run never settled).
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  const std::string survivor = emu_->CreateIncident(kContoso, {{"displayName", "Survivor"}, {"alertCount", 1}});
+  Once();
+  const std::string source = emu_->CreateIncident(kContoso, {{"displayName", "Merged away"}, {"alertCount", 1}});
+  // Refused (a 400 backs the write off), so this run ends with the creation still owed.
+  emu_->AddFault({{"kind", "status"}, {"status", 400}, {"method", "PUT"},
+                  {"path_glob", "/subscriptions/**/incidents/" + TwinName(kContoso, source)}});
+  Xdrsync({"once"});
+  ASSERT_FALSE(Twin(source).is_object());
+  emu_->Call("DELETE", "/faults");
+  emu_->Call("POST", std::string("/tenants/") + kContoso + "/merge", {{"source", source}, {"target", survivor}});
+  const ProcessResult settled = Once();
+  EXPECT_FALSE(Twin(source).is_object()) << Twin(source).dump(1);
+  const ProcessResult status = Xdrsync({"status"});
+  EXPECT_NE(status.out.find("outbox: 0 pending"), std::string::npos) << status.out << settled.out;
+}
+
 TEST_F(MergeOverflowTest, TwoHundredAlertsGetThe150PlusLabel) {
   ASSERT_NO_FATAL_FAILURE(StartEmulator());
   const std::string storm = emu_->CreateIncident(
