@@ -178,6 +178,10 @@ void CheckFields(const OracleInput& in, Verdict& v) {
           ++v.ambiguous;
           continue;
         }
+        // After a lost state, tags that differ between the sides are united (nothing is taken
+        // away without a base to say it was removed) and the disagreement journaled: a tag
+        // removed while the state was lost can come back, for an operator to see.
+        if (!last->add && present && left_to_operator("tags")) continue;
         Problem(v, &v.lost, key + ": tag " + last->tag + (present ? " present" : " absent") + ", last " +
                                 (last->add ? "added" : "removed") + " on " +
                                 (last->side == Side::kDefender ? "defender" : "sentinel"));
