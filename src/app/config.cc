@@ -2,6 +2,7 @@
 // keys, and the checks that span sections (names, link targets, the same-tenant mirror).
 #include "xdrsync/app/config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -249,6 +250,26 @@ Result<ListenAddress> ParseListenAddress(std::string_view text) {
   return ListenAddress{std::string(host), static_cast<uint16_t>(n)};
 }
 
+namespace {
+
+// The floor may not be above the interval (polling never gets slower than configured); unset, it
+// is the default or the interval, whichever is shorter.
+void ReadMinPoll(ObjectReader& root, Config& c, Problems& problems) {
+  if (!root.Has("min_poll_seconds")) {
+    root.Know({"min_poll_seconds"});
+    c.min_poll_seconds = std::min(kDefaultMinPollSeconds, c.poll_interval_seconds);
+    return;
+  }
+  root.Int("min_poll_seconds", c.min_poll_seconds, 1, 86'400);
+  if (c.min_poll_seconds > c.poll_interval_seconds) {
+    problems.Add("min_poll_seconds", "must not be above poll_interval_seconds (" +
+                                         std::to_string(c.poll_interval_seconds) + "), got " +
+                                         std::to_string(c.min_poll_seconds));
+  }
+}
+
+}  // namespace
+
 Result<Config> ParseConfig(std::string_view json_text, std::string_view source_path) {
   Problems problems{std::string(source_path)};
   if (NestedTooDeep(json_text)) {
@@ -276,6 +297,7 @@ Result<Config> ParseConfig(std::string_view json_text, std::string_view source_p
   if (!root.present()) return problems.status();
   root.NonEmptyString("state_path", c.state_path);
   root.Int("poll_interval_seconds", c.poll_interval_seconds, 1, 86'400);
+  ReadMinPoll(root, c, problems);
   root.Int("full_sweep_interval_seconds", c.full_sweep_interval_seconds, 1, 30 * 86'400);
   root.Int("sweep_overlap_seconds", c.sweep_overlap_seconds, 0, 30 * 86'400);
   root.Int("initial_lookback_hours", c.initial_lookback_hours, 0, 24 * 366);

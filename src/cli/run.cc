@@ -113,6 +113,8 @@ int Run(const Args& args) {
   engine::DaemonOptions options;
   options.poll_interval_seconds = config->poll_interval_seconds;
   options.full_sweep_interval_seconds = config->full_sweep_interval_seconds;
+  options.min_poll_seconds = config->min_poll_seconds;
+  options.may_hurry = p->runtime->MayHurry();
   std::unique_ptr<LeaseGate> leases;
   if (config->leases.enabled) {
     auto gate = LeaseGate::Start(config->leases, *p);

@@ -52,6 +52,7 @@ struct Runtime::Parts {
   // Shared by every channel: one metrics layer and one budget, whose buckets are keyed by API,
   // read/write and tenant, so two workspaces of one tenant draw from the same bucket.
   std::unique_ptr<http::Transport> metered, budgeted, login_retrying;
+  http::BudgetTransport* budget = nullptr;  // = budgeted
   std::map<std::string, Channel> channels;  // by ChannelKey: API, tenant and client identity
   std::map<std::string, std::unique_ptr<api::DefenderClient>> defenders;  // by tenant name, "ws:<name>" home Graph
   std::map<std::string, std::unique_ptr<api::SentinelClient>> sentinels;  // by workspace name
@@ -66,6 +67,18 @@ std::vector<engine::LinkRunner*> Runtime::runners() {
   std::vector<engine::LinkRunner*> out;
   for (auto& r : parts_->runners) out.push_back(r.get());
   return out;
+}
+
+std::function<bool(const std::string& link)> Runtime::MayHurry() {
+  // Half a bucket: no request of the link is queueing, and the faster poll's two list calls leave
+  // the burst for the reads of the changes it finds.
+  constexpr double kRoom = 0.5;
+  return [this](const std::string& link) {
+    const auto it = link_tenants_.find(link);
+    if (it == link_tenants_.end() || parts_->budget == nullptr) return false;
+    return parts_->budget->ReadHeadroom("graph", it->second.graph) >= kRoom &&
+           parts_->budget->ReadHeadroom("arm", it->second.arm) >= kRoom;
+  };
 }
 
 engine::LinkRunner* Runtime::runner(const std::string& link) {
@@ -226,7 +239,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
     budget.limits["arm/write/" + w.tenant_id] = {w.writes_per_second * 10, w.writes_per_second};
   }
   p.metered = std::make_unique<http::MetricsTransport>(base, metrics, log);
-  p.budgeted = std::make_unique<http::BudgetTransport>(*p.metered, budget, sleeper, clock, metrics);
+  auto budgeted = std::make_unique<http::BudgetTransport>(*p.metered, budget, sleeper, clock, metrics);
+  p.budget = budgeted.get();
+  p.budgeted = std::move(budgeted);
   p.login_retrying = std::make_unique<http::RetryingTransport>(*p.metered, http::RetryPolicy{}, sleeper, clock,
                                                                metrics, log);
   for (const auto& t : config.defender_tenants) {
@@ -255,6 +270,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
     const SentinelWorkspace* ws = config.FindWorkspace(l.sentinel);
     const DefenderTenant* tenant = config.FindTenant(l.defender);
     if (ws == nullptr || tenant == nullptr) return InvalidArgument("link " + l.name + ": unknown tenant or workspace");
+    rt->link_tenants_[l.name] = {tenant->tenant_id, ws->tenant_id};
     engine::TwinCreator* creator = nullptr;
     if (l.policy.mode == reconcile::LinkMode::kMirror) {
       const WayChoice way = ChooseWay(p, *ws, log, metrics, sleeper, clock);

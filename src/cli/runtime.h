@@ -4,6 +4,8 @@
 // one LinkRunner per link. Only main and the CLI build it.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +45,10 @@ class Runtime {
   engine::LinkRunner* runner(const std::string& link);
   const std::vector<LinkInfo>& links() const { return links_; }
   store::StateStore& store() { return *store_; }
+  // For engine::DaemonOptions::may_hurry: whether a link's read budgets (its Defender tenant's
+  // Graph reads and its workspace tenant's ARM reads) are at least half full. Thread-safe; valid
+  // while the runtime lives.
+  std::function<bool(const std::string& link)> MayHurry();
 
   struct Parts;  // the owned object graph (runtime.cc)
 
@@ -51,6 +57,10 @@ class Runtime {
   std::unique_ptr<Parts> parts_;
   std::unique_ptr<store::StateStore> store_;
   std::vector<LinkInfo> links_;
+  struct LinkTenants {
+    std::string graph, arm;  // tenant ids
+  };
+  std::map<std::string, LinkTenants> link_tenants_;  // by link name
 };
 
 }  // namespace xdrsync::app

@@ -14,29 +14,11 @@ void Sha1::Update(std::string_view data) {
 }
 
 void Sha1::Update(const uint8_t* data, size_t size) {
-  total_bytes_ += size;
-  while (size > 0) {
-    const size_t take = std::min(size, buffer_.size() - buffered_);
-    std::memcpy(buffer_.data() + buffered_, data, take);
-    buffered_ += take;
-    data += take;
-    size -= take;
-    if (buffered_ == buffer_.size()) {
-      Block(buffer_.data());
-      buffered_ = 0;
-    }
-  }
+  blocks_.Update(data, size, [this](const uint8_t* block) { Block(block); });
 }
 
 Sha1Digest Sha1::Finish() {
-  const uint64_t bits = total_bytes_ * 8;
-  const uint8_t pad = 0x80;
-  Update(&pad, 1);
-  const uint8_t zero = 0;
-  while (buffered_ != 56) Update(&zero, 1);
-  uint8_t len[8];
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-  Update(len, 8);
+  blocks_.Finish([this](const uint8_t* block) { Block(block); });
   Sha1Digest out;
   for (size_t i = 0; i < 5; ++i) {
     for (size_t j = 0; j < 4; ++j) out[i * 4 + j] = static_cast<uint8_t>(h_[i] >> (24 - 8 * j));

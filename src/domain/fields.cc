@@ -102,6 +102,9 @@ std::string CanonicalSentinelOwner(const SentinelOwner* owner) {
 }
 
 bool SameValue(Side side, Field field, std::string_view a, std::string_view b) {
+  if (IsBaseDigest(a) || IsBaseDigest(b)) {
+    return DigestibleField(field) && BaseDigest(side, field, a) == BaseDigest(side, field, b);
+  }
   if (field == Field::kTags) return DecodeSet(a) == DecodeSet(b);
   if (field == Field::kTitle && side == Side::kSentinel) {
     // Bases stored by earlier versions kept a defender-alert twin's marker in its title.

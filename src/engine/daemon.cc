@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "xdrsync/engine/poll_schedule.h"
+
 namespace xdrsync::engine {
 namespace {
 
@@ -30,13 +32,14 @@ void Daemon::Run() {
 
 void Daemon::RunLink(LinkRunner& runner) {
   Timestamp last_sweep;  // zero: the first cycle is a full sweep
+  PollSchedule schedule(options_.poll_interval_seconds, options_.min_poll_seconds);
   while (!sleeper_.stopping()) {
     if (options_.may_run && !options_.may_run(runner.name())) {
       {
         std::lock_guard lock(mu_);
         health_[runner.name()].waiting = true;
       }
-      if (!sleeper_.Sleep(options_.poll_interval_seconds * 1000)) break;
+      if (!sleeper_.Sleep(schedule.Idle())) break;
       continue;
     }
     CycleOptions options;
@@ -61,12 +64,8 @@ void Daemon::RunLink(LinkRunner& runner) {
       NoteStateHealth(report.status);
     }
     if (on_progress_) on_progress_();
-    // Carried writes go on at once (each cycle captures first, so new changes overtake them);
-    // failed writes (a quick retry) bring the next cycle forward; otherwise wait the interval.
-    const int64_t wait_ms = report.carried > 0       ? 0
-                            : report.writes_failed > 0 ? 1000
-                                                       : options_.poll_interval_seconds * 1000;
-    if (!sleeper_.Sleep(wait_ms)) break;
+    const bool may_hurry = !options_.may_hurry || options_.may_hurry(runner.name());
+    if (!sleeper_.Sleep(schedule.After(report, may_hurry))) break;
   }
   log_.Info("link.stopped", {{"link", runner.name()}});
 }

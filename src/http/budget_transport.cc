@@ -25,6 +25,12 @@ class BudgetTransport::Bucket {
     return static_cast<int64_t>(std::ceil(-level_ / limits_.refill_per_second * 1000.0));
   }
 
+  double Share(Timestamp now) {
+    std::lock_guard lock(mu_);
+    Refill(now);
+    return limits_.capacity > 0 ? level_ / limits_.capacity : 1.0;
+  }
+
   // A reservation abandoned by shutdown goes back, so the accounting stays honest.
   void Release() {
     std::lock_guard lock(mu_);
@@ -66,8 +72,7 @@ BudgetTransport::BudgetTransport(Transport& inner, BudgetOptions options, Sleepe
 
 BudgetTransport::~BudgetTransport() = default;
 
-BudgetTransport::Bucket* BudgetTransport::BucketFor(const Request& request) {
-  const std::string key = request.api + (request.is_write() ? "/write/" : "/read/") + request.tenant;
+BudgetTransport::Bucket* BudgetTransport::BucketFor(const std::string& key) {
   const BucketLimits* limits = nullptr;
   size_t best = 0;
   for (const auto& [prefix, value] : options_.limits) {
@@ -96,8 +101,13 @@ void BudgetTransport::RecordRemaining(const Request& request, const Response& re
   }
 }
 
+double BudgetTransport::ReadHeadroom(const std::string& api, const std::string& tenant) {
+  Bucket* bucket = BucketFor(api + "/read/" + tenant);
+  return bucket == nullptr ? 1.0 : bucket->Share(clock_.Now());
+}
+
 Result<Response> BudgetTransport::Send(const Request& request) {
-  if (Bucket* bucket = BucketFor(request)) {
+  if (Bucket* bucket = BucketFor(request.api + (request.is_write() ? "/write/" : "/read/") + request.tenant)) {
     const int64_t wait_ms = bucket->Reserve(clock_.Now());
     if (wait_ms > 0) {
       metrics_.Observe("xdrsync_http_budget_wait_seconds", {{"api", request.api}},

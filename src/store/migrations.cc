@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "store/packed_bases.h"
+
 namespace xdrsync::store {
 namespace {
 
@@ -213,7 +215,44 @@ DROP TABLE observed;
 ALTER TABLE observed_v4 RENAME TO observed;
 )sql";
 
-constexpr std::array<const char*, kSchemaVersion> kSteps = {kV1, kV2, kV3, kV4};
+// Version 5: the bases of long titles, descriptions and closing comments are kept as digests
+// (domain::BaseValue; a description's base was 1.1 KB of a pair's 3.1). An older build would take
+// a digest for the text and see every such field as changed, so the version goes up. The rows are
+// re-encoded in C++ (DigestBases), in the same transaction.
+constexpr const char* kV5 = "";
+
+constexpr std::array<const char*, kSchemaVersion> kSteps = {kV1, kV2, kV3, kV4, kV5};
+
+// Moves every packed row aside and writes it back re-encoded, a thousand rows at a time (the
+// table may hold 100,000 pairs). Shrinking the rows in place would leave each page as sparse as
+// they make it; emptied at once, the table's pages go to the free list, which the incremental
+// vacuum at open gives back to the file system. A row that does not decode is written back as
+// it was: it fails on reading as it did before, and nothing is lost by migrating.
+Status DigestBases(Db& db, std::string_view op) {
+  Status s = db.ExecScript(op,
+                           "CREATE TEMP TABLE packed_v4 AS SELECT link, defender_id, packed FROM pair_bases "
+                           "ORDER BY rowid; DELETE FROM pair_bases;");
+  struct Row {
+    int64_t rowid;
+    std::string link, defender_id, packed;
+  };
+  for (int64_t after = 0; s.ok();) {
+    auto rows = db.Query<Row>(
+        op, "SELECT rowid, link, defender_id, packed FROM temp.packed_v4 WHERE rowid > ? ORDER BY rowid LIMIT 1000",
+        [](Statement& st) -> Result<Row> { return Row{st.Int(0), st.Text(1), st.Text(2), st.Text(3)}; }, after);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) break;
+    for (const Row& row : *rows) {
+      after = row.rowid;
+      auto bases = DecodeBases(row.packed);
+      s = db.Exec(op, "INSERT INTO pair_bases (link, defender_id, packed) VALUES (?, ?, ?)", row.link,
+                  row.defender_id, bases.ok() ? EncodeBases(*bases) : row.packed);
+      if (!s.ok()) return s;
+    }
+  }
+  if (!s.ok()) return s;
+  return db.ExecScript(op, "DROP TABLE temp.packed_v4;");
+}
 
 Status RefuseForeign(Db& db) {
   auto objects = db.Query<int64_t>("migrate", "SELECT count(*) FROM sqlite_schema",
@@ -260,6 +299,7 @@ Status Migrate(Db& db, int target) {
     std::string script = kSteps[static_cast<size_t>(version - 1)];
     script += "\nPRAGMA user_version = " + std::to_string(version) + ";";
     Status s = db.ExecScript(op, script);
+    if (s.ok() && version == 5) s = DigestBases(db, op);
     if (!s.ok()) return s;
     s = txn->Commit();
     if (!s.ok()) return s;

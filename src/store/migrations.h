@@ -6,7 +6,7 @@
 
 namespace xdrsync::store {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Reads the schema version of an open database.
 Result<int> SchemaVersion(Db& db);

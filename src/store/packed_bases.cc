@@ -3,6 +3,8 @@
 #include <charconv>
 #include <optional>
 
+#include "xdrsync/domain/fields.h"
+
 namespace xdrsync::store {
 namespace {
 
@@ -17,6 +19,13 @@ const std::string* DefenderValue(const std::vector<NamedBase>& bases, std::strin
     if (b.side == Side::kDefender && b.field == field) return &b.base.value;
   }
   return nullptr;
+}
+
+// What is kept of a base's value: the text, or its digest for long free text (domain::BaseValue).
+// A field this build does not know keeps its text.
+std::string Kept(Side side, std::string_view field, const std::string& value) {
+  const auto f = domain::ParseField(field);
+  return f ? domain::BaseValue(side, *f, value) : value;
 }
 
 // Reads from a blob, failing on the first byte that does not fit the format.
@@ -134,11 +143,12 @@ std::string EncodeBases(const std::vector<NamedBase>& bases) {
         PutBytes(out, b.base.stamp.etag);
       }
       out += b.base.own_write ? " 1 " : " 0 ";
+      const std::string kept = Kept(side, b.field, b.base.value);
       const std::string* mirror = side == Side::kSentinel ? DefenderValue(bases, b.field) : nullptr;
-      if (mirror && *mirror == b.base.value) {
+      if (mirror && Kept(Side::kDefender, b.field, *mirror) == kept) {
         out += '=';
       } else {
-        PutBytes(out, b.base.value);
+        PutBytes(out, kept);
       }
       prev = &b;
     }

@@ -7,7 +7,9 @@
 // '=' for the time or the etag: the same as the entry before it on the same side. '=' for a
 // Sentinel value: the same as the Defender base of that field (a synced field holds one value on
 // both sides, so a long description is kept once). Field names this build does not know are kept
-// as they are, so a rewrite never loses them.
+// as they are, so a rewrite never loses them. From schema v5 on, the value of a long title,
+// description or closing comment is its digest (domain::BaseValue), which is what decoding gives
+// back: the merge compares a side with its base, it never needs the base's text.
 #pragma once
 
 #include <string>

@@ -84,10 +84,15 @@ struct LeaseConfig {
   std::string ca_file = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";  // "" = system CAs
 };
 
+inline constexpr int64_t kDefaultMinPollSeconds = 5;
+
 struct Config {
   std::string source_path;  // where it was read from, for messages
   std::string state_path = "/var/lib/xdrsync/state.db";
   int64_t poll_interval_seconds = 15;
+  // Adaptive polling's floor: while a link's cycles find changes its next cycle comes this soon
+  // (engine::PollSchedule). Unset: kDefaultMinPollSeconds, or the interval when that is shorter.
+  int64_t min_poll_seconds = kDefaultMinPollSeconds;
   int64_t full_sweep_interval_seconds = 6 * 3600;
   int64_t sweep_overlap_seconds = 24 * 3600;
   int64_t initial_lookback_hours = 168;

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "xdrsync/core/hash_blocks.h"
+
 namespace xdrsync {
 
 using Sha1Digest = std::array<uint8_t, 20>;
@@ -20,9 +22,7 @@ class Sha1 {
  private:
   void Block(const uint8_t* block);
   std::array<uint32_t, 5> h_;
-  std::array<uint8_t, 64> buffer_{};
-  size_t buffered_ = 0;
-  uint64_t total_bytes_ = 0;
+  detail::HashBlocks blocks_;
 };
 
 Sha1Digest Sha1Of(std::string_view data);

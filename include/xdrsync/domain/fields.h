@@ -74,8 +74,26 @@ std::string CanonicalSentinelOwner(const SentinelOwner* owner);
 
 // Value equality within one side's vocabulary. Plain string equality except for the Sentinel owner,
 // which is compared by objectId when both values have one, else by UPN, then e-mail, then name,
-// and for tags, which are sets.
+// and for tags, which are sets. Either value may be a base digest (BaseValue): then the other is
+// digested the same way and the digests compared.
 bool SameValue(Side side, Field field, std::string_view a, std::string_view b);
+
+// Bases of long free text are kept as digests (docs/performance.md, "The state database"): the
+// three-way merge only asks whether a side still holds its base (SameValue), never for the text of
+// a title, description or closing comment base. Tags (merged as sets) and the short enum and owner
+// values keep their text.
+inline constexpr size_t kBaseDigestAboveBytes = 64;
+// Title, description and closing comment.
+bool DigestibleField(Field field);
+// What to keep as the base of `value`: the value itself, or, for a digestible field whose value is
+// longer than kBaseDigestAboveBytes, its digest: the byte 0xFF (which UTF-8 text never holds, so
+// no real value looks like one) and 32 lower-case hex digits, the first 128 bits of the SHA-256 of
+// the value as SameValue compares it (a Sentinel title without a twin marker suffix). Two
+// different values share a digest with a chance of 2^-128. A digest given in is returned as is.
+std::string BaseValue(Side side, Field field, std::string_view value);
+// The digest of `value` (as above) whatever its length; a digest given in is returned as is.
+std::string BaseDigest(Side side, Field field, std::string_view value);
+bool IsBaseDigest(std::string_view value);
 
 // The parts of a canonical Sentinel owner ("upn:a@b|oid:<guid>|email:..|name:..", parts optional).
 struct OwnerParts {

@@ -1,6 +1,6 @@
-// The daemon loop: every link on its own thread, a cycle every poll interval, a full sweep at
-// start-up and every full_sweep_interval, all waits interruptible by shutdown. Links are
-// independent: one failing tenant never stalls another.
+// The daemon loop: every link on its own thread, a cycle every poll interval (sooner while the
+// link's changes flow: PollSchedule), a full sweep at start-up and every full_sweep_interval, all
+// waits interruptible by shutdown. Links are independent: one failing tenant never stalls another.
 #pragma once
 
 #include <functional>
@@ -19,6 +19,9 @@ namespace xdrsync::engine {
 
 struct DaemonOptions {
   int64_t poll_interval_seconds = 15;
+  // The floor of adaptive polling (PollSchedule): while a link's cycles find changes, its next
+  // cycle comes this soon. Above the interval or 0: the interval (no adaptation).
+  int64_t min_poll_seconds = 5;
   int64_t full_sweep_interval_seconds = 6 * 3600;
   // A link whose last successful cycle is older than this is not ready (/readyz).
   int64_t ready_window_seconds = 600;
@@ -26,6 +29,9 @@ struct DaemonOptions {
   // it refuses reads and writes nothing and asks again after a poll interval. Thread-safe; empty:
   // every link runs.
   std::function<bool(const std::string& link)> may_run;
+  // Asked after a cycle that found changes: do the link's read budgets have room for a faster
+  // poll now? Thread-safe; empty: always.
+  std::function<bool(const std::string& link)> may_hurry;
 };
 
 struct LinkHealth {

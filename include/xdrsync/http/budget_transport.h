@@ -45,10 +45,15 @@ class BudgetTransport final : public Transport {
   // kUnavailable "shutting down" when a wait for a token is cut short; the request is not sent.
   Result<Response> Send(const Request& request) override;
 
+  // How full the read bucket of (api, tenant) is now, as a share of its burst capacity: 1 when
+  // full, unused or unlimited; 0 or below when requests queue for it. The daemon's adaptive
+  // polling hurries only while the link's buckets have room.
+  double ReadHeadroom(const std::string& api, const std::string& tenant);
+
  private:
   class Bucket;
-  // The bucket for a request, or nullptr when its key is unlimited.
-  Bucket* BucketFor(const Request& request);
+  // The bucket for a key "<api>/<read|write>/<tenant>", or nullptr when the key is unlimited.
+  Bucket* BucketFor(const std::string& key);
   void RecordRemaining(const Request& request, const Response& response);
 
   Transport& inner_;

@@ -22,6 +22,7 @@ TEST(ConfigTest, MinimalDocumentGetsTheDocumentedDefaults) {
   EXPECT_EQ(c.source_path, "xdrsync.json");
   EXPECT_EQ(c.state_path, "/var/lib/xdrsync/state.db");
   EXPECT_EQ(c.poll_interval_seconds, 15);
+  EXPECT_EQ(c.min_poll_seconds, 5);
   EXPECT_EQ(c.full_sweep_interval_seconds, 6 * 3600);
   EXPECT_EQ(c.sweep_overlap_seconds, 24 * 3600);
   EXPECT_EQ(c.initial_lookback_hours, 168);
@@ -120,7 +121,7 @@ TEST(ConfigTest, TopLevelProblemsNameTheKey) {
       {"far from anything", [](json& j) { j["zzzzzzzzzzzzzzzzzzzzzzzzz"] = 1; },
        "xdrsync.json: zzzzzzzzzzzzzzzzzzzzzzzzz: unknown key (expected create_recheck_seconds, defender_tenants, "
        "full_sweep_interval_seconds, initial_lookback_hours, leases, links, listen, log, max_attempts, "
-       "overlap_seconds, poll_interval_seconds, sentinel_workspaces, shard, state_path or sweep_overlap_seconds)"},
+       "min_poll_seconds, overlap_seconds, poll_interval_seconds, sentinel_workspaces, shard, state_path or sweep_overlap_seconds)"},
       {"bad shard", [](json& j) { j["shard"] = "3/3"; },
        "xdrsync.json: shard: shard '3/3': the ordinal must be below the count (0 to 2)"},
       {"lease duration", [](json& j) { j["leases"] = {{"duration_seconds", 1}}; },
@@ -129,6 +130,17 @@ TEST(ConfigTest, TopLevelProblemsNameTheKey) {
        "xdrsync.json: leases.api_url: http:// is allowed only for loopback hosts; use https://"},
       {"zero interval", [](json& j) { j["poll_interval_seconds"] = 0; },
        "xdrsync.json: poll_interval_seconds: must be from 1 to 86400, got 0"},
+      {"zero floor", [](json& j) { j["min_poll_seconds"] = 0; },
+       "xdrsync.json: min_poll_seconds: must be from 1 to 86400, got 0"},
+      {"floor above the interval", [](json& j) { j["min_poll_seconds"] = 20; },
+       "xdrsync.json: min_poll_seconds: must not be above poll_interval_seconds (15), got 20"},
+      {"floor above a set interval", [](json& j) {
+         j["poll_interval_seconds"] = 3;
+         j["min_poll_seconds"] = 4;
+       },
+       "xdrsync.json: min_poll_seconds: must not be above poll_interval_seconds (3), got 4"},
+      {"floor as text", [](json& j) { j["min_poll_seconds"] = "2"; },
+       "xdrsync.json: min_poll_seconds: expected an integer, got string"},
       {"negative sweep", [](json& j) { j["full_sweep_interval_seconds"] = -5; },
        "xdrsync.json: full_sweep_interval_seconds: must be from 1 to 2592000, got -5"},
       {"wrong type", [](json& j) { j["poll_interval_seconds"] = "15"; },
@@ -277,6 +289,23 @@ TEST(ConfigTest, SyntaxErrorsGiveLineAndColumn) {
   EXPECT_EQ(r.status().message().rfind("xdrsync.json: (document): invalid JSON at line 3, column 3: syntax error", 0),
             0u)
       << r.status().message();
+}
+
+TEST(ConfigTest, ThePollFloorIsAtMostTheInterval) {
+  json j = MinimalConfig();
+  j["poll_interval_seconds"] = 2;
+  auto r = Parse(j);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->min_poll_seconds, 2) << "unset, the default floor never exceeds a short interval";
+  j["poll_interval_seconds"] = 60;
+  j["min_poll_seconds"] = 60;
+  r = Parse(j);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->min_poll_seconds, 60) << "equal to the interval: no adaptation";
+  j["min_poll_seconds"] = 1;
+  r = Parse(j);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->min_poll_seconds, 1);
 }
 
 // Found by fuzz_config: path tracking made deep nesting quadratic (46 KB of '[' took over 10 s).

@@ -87,6 +87,19 @@ TEST_F(BudgetTransportTest, UnconfiguredApisAreNotLimited) {
   EXPECT_EQ(SendMany(budget, Make("login", "t1", "POST"), 500), 0u);
 }
 
+TEST_F(BudgetTransportTest, ReadHeadroomIsTheShareOfTheBurstLeft) {
+  BudgetTransport budget(inner_, DefaultBudgetOptions(), sleeper_, clock_, metrics_);
+  EXPECT_DOUBLE_EQ(budget.ReadHeadroom("graph", "t1"), 1.0) << "an unused bucket is full";
+  SendMany(budget, Make("graph", "t1"), 15);
+  EXPECT_DOUBLE_EQ(budget.ReadHeadroom("graph", "t1"), 0.25);  // 5 of 20 left
+  EXPECT_DOUBLE_EQ(budget.ReadHeadroom("graph", "t2"), 1.0) << "per tenant";
+  SendMany(budget, Make("graph", "t1", "PATCH"), 5);
+  EXPECT_DOUBLE_EQ(budget.ReadHeadroom("graph", "t1"), 0.25) << "writes draw from their own bucket";
+  clock_.Advance(5);  // 10 tokens back at 2 a second
+  EXPECT_DOUBLE_EQ(budget.ReadHeadroom("graph", "t1"), 0.75);
+  EXPECT_DOUBLE_EQ(budget.ReadHeadroom("login", "t1"), 1.0) << "an unlimited key always has room";
+}
+
 TEST_F(BudgetTransportTest, ShutdownEndsTheWaitWithoutSending) {
   BudgetTransport budget(inner_, DefaultBudgetOptions(), sleeper_, clock_, metrics_);
   SendMany(budget, Make("graph", "t1"), 20);

@@ -115,7 +115,9 @@ Plan World::Cycle(const std::function<void()>& between, bool approved) {
 void World::ApplyBases(const std::vector<BaseUpdate>& updates) {
   for (const auto& u : updates) {
     auto& pair = pairs.at(u.defender_id);
-    (u.side == Side::kDefender ? pair.defender : pair.sentinel)[u.field] = u.base;
+    FieldBase base = u.base;
+    if (digest_bases && domain::DigestibleField(u.field)) base.value = domain::BaseDigest(u.side, u.field, base.value);
+    (u.side == Side::kDefender ? pair.defender : pair.sentinel)[u.field] = base;
   }
 }
 

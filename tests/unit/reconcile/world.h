@@ -30,6 +30,9 @@ class World {
   // acting between the two halves of a two-sided write).
   std::function<void()> between_sides;
   bool remap = false;           // plan as `xdrsync remap` does (Input::remap)
+  // Keep the bases of every title, description and closing comment as digests (whatever their
+  // length), as the state store keeps long ones (domain::BaseValue).
+  bool digest_bases = false;
 
   // Moves the clock by `seconds` and returns the new time (every change is stamped by it).
   Timestamp Tick(int64_t seconds = 1);
