@@ -65,14 +65,60 @@ struct Capture {
   std::set<std::string> known_absent;
 };
 
+// One cycle's working state, handed from step to step (link_runner.cc RunCycle).
+struct Cycle {
+  Cycle(const CycleOptions& o, Timestamp t) : options(o), now(t) {}
+  const CycleOptions& options;
+  const Timestamp now;
+  const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  CycleReport report;
+  Capture cap;
+  reconcile::LinkPolicy policy;
+  reconcile::Input in;                        // in.policy points at `policy`
+  std::vector<store::Pair> completed;         // creations an earlier run made but never confirmed
+  std::vector<store::BaseMove> seeded_bases;  // their bases, from the creation's own snapshots
+  std::vector<PendingWrite> writes;           // this cycle's writes, in plan order
+  std::vector<store::OutboxEntry> unplanned;  // earlier rows the plan did not repeat
+};
+
 // Notes `s` in cap.labelled_twins when it carries a twin label of no known pair (mirror links).
 void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap);
 
 struct LinkRunner::Impl {
   explicit Impl(LinkContext c) : ctx(std::move(c)), confirms(*ctx.store) {}
 
+  // The steps of one cycle, in order (RunCycle): capture, build the reconciler's input,
+  // reconcile, record the decision with its outbox rows, retire settled rows, execute, finish.
+  // cycle_input.cc
+  Status BuildInput(Cycle& c);
+  void SkipQuarantined(Cycle& c);
+  Status LoadPairState(Cycle& c, const store::Pair& pair);
+  // A create-pending pair whose twin exists: seeds its bases from the creation's snapshots.
+  bool RecoverCreation(Cycle& c, const store::Pair& pair, store::PairBases& bases);
+  // link_runner.cc
+  void Reconcile(Cycle& c);
+  void LogPlan(const reconcile::Plan& plan);
+  void RetireSettled(Cycle& c);
+  void ExecutePlanned(Cycle& c);
+  CycleReport Finish(Cycle& c, const Status& given);
+  void SetGauges(Timestamp now);
+  // record.cc: the decision, its outbox rows and watermarks, in one transaction. A held plan
+  // records only its conflicts and quarantine (report.held).
+  Status Record(Cycle& c);
+  void AddPairRows(const Cycle& c, store::Decision& decision);
+  void AddCreationSnapshots(const Cycle& c, store::Decision& decision);
+  void AddOutboxRows(Cycle& c, store::Decision& decision);
+
   // capture.cc
   Status CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap, CycleReport& report);
+  Status LoadOutboxRows(Timestamp now, Capture& cap);
+  // The time this cycle lists `side` from: its watermark minus the overlap (a watermark from the
+  // future is put back to now).
+  Result<Timestamp> ListSince(domain::Side side, Timestamp now, Capture& cap);
+  Status ListDefender(Timestamp since, Timestamp now, Capture& cap, CycleReport& report);
+  Status ListSentinel(Timestamp since, Timestamp now, const std::map<std::string, std::string>& by_sentinel,
+                      std::map<std::string, std::string>& listed_etags, Capture& cap, CycleReport& report);
+  void CountFuture(domain::Side side, size_t future, Timestamp limit);
   Status ReadPairSides(Capture& cap, Timestamp now);
   Status FollowRedirects(Capture& cap);
   void NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap);
