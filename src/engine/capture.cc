@@ -58,13 +58,6 @@ store::QuarantineChange Bad(const std::string& link, Side side, const api::ItemE
 Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap,
                                         CycleReport& report) {
   if (!options.resync.empty()) return CaptureForResync(options.resync, now, cap);
-  auto pairs = ctx.store->Pairs(Link());
-  if (!pairs.ok()) return pairs.status();
-  for (auto& p : *pairs) cap.pairs[p.key.defender_id] = p;
-  std::map<std::string, std::string> by_sentinel;
-  for (const auto& [id, p] : cap.pairs) {
-    if (!p.sentinel_id.empty()) by_sentinel[p.sentinel_id] = id;
-  }
   if (Status s = LoadOutboxRows(now, cap); !s.ok()) return s;
   const std::set<std::string> from_rows = cap.touched;
   std::map<std::string, std::string> listed_etags;  // pair (Defender id) -> Sentinel etag listed
@@ -73,7 +66,8 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
   if (Status s = ListDefender(*defender_since, now, cap, report); !s.ok()) return s;
   auto sentinel_since = ListSince(Side::kSentinel, now, cap);
   if (!sentinel_since.ok()) return sentinel_since.status();
-  if (Status s = ListSentinel(*sentinel_since, now, by_sentinel, listed_etags, cap, report); !s.ok()) return s;
+  if (Status s = ListSentinel(*sentinel_since, now, listed_etags, cap, report); !s.ok()) return s;
+  if (Status s = LoadPairs(cap.touched, cap); !s.ok()) return s;
 
   // A remap concerns twins whose sides did not change, and `plan` shows pending remaps: both read
   // every pair.
@@ -134,18 +128,20 @@ Status LinkRunner::Impl::ListDefender(Timestamp since, Timestamp now, Capture& c
   return Status::Ok();
 }
 
-Status LinkRunner::Impl::ListSentinel(Timestamp since, Timestamp now,
-                                      const std::map<std::string, std::string>& by_sentinel,
-                                      std::map<std::string, std::string>& listed_etags, Capture& cap,
-                                      CycleReport& report) {
+Status LinkRunner::Impl::ListSentinel(Timestamp since, Timestamp now, std::map<std::string, std::string>& listed_etags,
+                                      Capture& cap, CycleReport& report) {
   const Timestamp limit = now + ctx.options.future_skew_seconds;
   auto listing = ctx.sentinel->ListChanged(since);
   if (!listing.ok()) return listing.status().Annotate("sentinel listing");
   if (listing->complete && listing->errors.empty()) cap.sentinel_listed_since = since;
+  std::vector<std::string> names;
+  for (const auto& s : listing->items) names.push_back(s.name);
+  auto by_sentinel = PairsOfTwins(names, cap);
+  if (!by_sentinel.ok()) return by_sentinel.status();
   for (const auto& s : listing->items) {
     if (cap.sentinel_listed_since) cap.sentinel_listed.insert(s.name);
-    auto it = by_sentinel.find(s.name);
-    if (it != by_sentinel.end()) {
+    auto it = by_sentinel->find(s.name);
+    if (it != by_sentinel->end()) {
       cap.touched.insert(it->second);
       listed_etags[it->second] = s.etag;
     } else if (ctx.policy->mode == reconcile::LinkMode::kMirror) {
@@ -174,17 +170,7 @@ void LinkRunner::Impl::CountFuture(Side side, size_t future, Timestamp limit) {
 }
 
 void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap) {
-  auto twin = domain::TwinIdFromLabels(s);
-  if (!twin) return;
-  if (cap.known_twins.empty()) {  // built once a cycle, at the first labelled incident
-    for (const auto& [id, p] : cap.pairs) {
-      cap.known_twins.insert(p.marker);
-      cap.known_twins.insert(p.sentinel_id);
-    }
-    cap.known_twins.erase("");
-  }
-  if (cap.known_twins.count(*twin) || cap.known_twins.count(s.name)) return;  // a pair knows it
-  cap.labelled_twins[*twin] = s.name;
+  if (auto twin = domain::TwinIdFromLabels(s)) cap.labelled_candidates.emplace_back(*twin, s.name);
 }
 
 bool LinkRunner::Impl::TwinKnownAbsent(Capture& cap, const domain::DefenderIncident& d, const std::string& twin_id) {
@@ -218,9 +204,12 @@ void LinkRunner::Impl::NoteDefenderMissing(const std::string& id, Timestamp now,
 }
 
 Status LinkRunner::Impl::ReadPairSides(Capture& cap, Timestamp now) {
+  if (Status s = ResolveLabelledTwins(cap); !s.ok()) return s;
+  if (Status s = LoadPairs(cap.touched, cap); !s.ok()) return s;
   // A merged pair's later edits go to its survivor: read the survivor's pair too.
   for (std::string id : std::set<std::string>(cap.touched)) {
     for (int hop = 0; hop < 32; ++hop) {
+      if (Status s = LoadPairs({id}, cap); !s.ok()) return s;
       auto it = cap.pairs.find(id);
       if (it == cap.pairs.end() || it->second.state != store::PairState::kMerged) break;
       id = it->second.redirect_target;
@@ -296,6 +285,7 @@ Status LinkRunner::Impl::FollowRedirects(Capture& cap) {
         continue;
       }
       cap.observed.defender[id] = std::move(*d);
+      if (Status s = LoadPairs({id}, cap); !s.ok()) return s;
       auto pit = cap.pairs.find(id);
       if (pit != cap.pairs.end() && !pit->second.sentinel_id.empty() &&
           !cap.observed.sentinel.count(pit->second.sentinel_id)) {

@@ -17,7 +17,11 @@ Status LinkRunner::Impl::BuildInput(Cycle& c) {
   in.approved = c.options.approved;
   in.remap = c.options.remap;
   in.future_skew_seconds = ctx.options.future_skew_seconds;
-  SkipQuarantined(c);
+  // Every incident the reconciler sees must come with its pair, or it would plan a second twin.
+  std::set<std::string> seen = c.cap.touched;
+  for (const auto& [id, d] : c.cap.observed.defender) seen.insert(id);
+  if (Status s = LoadPairs(seen, c.cap); !s.ok()) return s;
+  if (Status s = SkipQuarantined(c); !s.ok()) return s;
   for (const auto& [id, pair] : c.cap.pairs) {
     if (!c.cap.touched.count(id) && !c.cap.observed.defender.count(id)) continue;
     if (Status s = LoadPairState(c, pair); !s.ok()) return s;
@@ -25,18 +29,28 @@ Status LinkRunner::Impl::BuildInput(Cycle& c) {
   return Status::Ok();
 }
 
-void LinkRunner::Impl::SkipQuarantined(Cycle& c) {
+Status LinkRunner::Impl::SkipQuarantined(Cycle& c) {
   // Quarantined incidents sit out until they change again (or an operator releases them), so
   // one bad incident never stalls its link.
   auto q = ctx.store->Quarantined(Link());
-  if (!q.ok()) return;
+  if (!q.ok()) return Status::Ok();
   const Capture& cap = c.cap;
   auto& observed = c.in.observed;
+  std::vector<std::string> twins;  // quarantined Sentinel incidents: whose pair are they?
+  for (const auto& e : *q) {
+    if (e.field.empty() && e.side == Side::kSentinel) twins.push_back(e.incident_id);
+  }
+  std::map<std::string, std::string> by_sentinel;
+  if (!twins.empty()) {
+    auto paired = ctx.store->PairsBySentinelIds(Link(), twins);
+    if (!paired.ok()) return paired.status();
+    for (const auto& p : *paired) by_sentinel[p.sentinel_id] = p.key.defender_id;
+  }
   for (const auto& e : *q) {
     if (!e.field.empty()) continue;
     std::string defender_id = e.side == Side::kDefender ? e.incident_id : "";
-    for (const auto& [id, pair] : cap.pairs) {
-      if (e.side == Side::kSentinel && pair.sentinel_id == e.incident_id) defender_id = id;
+    if (auto it = by_sentinel.find(e.incident_id); e.side == Side::kSentinel && it != by_sentinel.end()) {
+      defender_id = it->second;
     }
     auto d = observed.defender.find(defender_id);
     if (d == observed.defender.end()) continue;
@@ -46,6 +60,7 @@ void LinkRunner::Impl::SkipQuarantined(Cycle& c) {
         d->second.last_update > e.updated || (s != observed.sentinel.end() && s->second.last_modified > e.updated);
     if (!changed && defender_id != cap.resync_id) observed.defender.erase(d);
   }
+  return Status::Ok();
 }
 
 Status LinkRunner::Impl::LoadPairState(Cycle& c, const store::Pair& pair) {

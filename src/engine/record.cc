@@ -13,7 +13,7 @@ using domain::Side;
 
 Status LinkRunner::Impl::Record(Cycle& c) {
   const reconcile::Plan& plan = c.report.plan;
-  const Capture& cap = c.cap;
+  Capture& cap = c.cap;
   store::Decision decision;
   for (const auto& cf : plan.conflicts) decision.conflicts.push_back(ToStoreConflict(Link(), cf, c.now));
   decision.quarantine = cap.quarantine;
@@ -24,6 +24,12 @@ Status LinkRunner::Impl::Record(Cycle& c) {
     ctx.metrics->Add("xdrsync_cycles_held_total", {{"link", Link()}});
     return ctx.store->RecordDecision(decision);
   }
+  // The pair rows below keep what the stored rows hold (creation time, way, marker): every pair the
+  // plan touches must have been loaded (a no-op unless a plan names a pair capture did not load).
+  std::set<std::string> planned;
+  for (const auto& u : plan.pairs) planned.insert(u.state.defender_id);
+  for (const auto& cr : plan.creations) planned.insert(cr.defender_id);
+  if (Status s = LoadPairs(planned, c.cap); !s.ok()) return s;
   decision.pairs = c.completed;
   decision.bases = c.seeded_bases;
   RecordResync(cap, c.now, decision);
