@@ -58,84 +58,16 @@ store::QuarantineChange Bad(const std::string& link, Side side, const api::ItemE
 Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap,
                                         CycleReport& report) {
   if (!options.resync.empty()) return CaptureForResync(options.resync, now, cap);
-  const int64_t lookback = ctx.options.initial_lookback_hours * 3600;
-  auto pairs = ctx.store->Pairs(Link());
-  if (!pairs.ok()) return pairs.status();
-  for (auto& p : *pairs) cap.pairs[p.key.defender_id] = p;
-  std::map<std::string, std::string> by_sentinel;
-  for (const auto& [id, p] : cap.pairs) {
-    if (!p.sentinel_id.empty()) by_sentinel[p.sentinel_id] = id;
-  }
-
-  // Writes first: rows left by a crash or a failed attempt make their pairs be re-read and
-  // re-planned now; the new decision supersedes them.
-  auto rows = ctx.store->LinkWrites(Link(), 100'000);
-  if (!rows.ok()) return rows.status();
-  const std::set<int64_t> carried = CarriedRows();  // this process carries them on itself
-  for (const auto& row : *rows) {
-    if (carried.count(row.id)) continue;
-    cap.touched.insert(row.pair.defender_id);
-    cap.outbox_rows.push_back(row);
-    if (row.next_attempt <= now) cap.due_rows.insert(row.id);
-  }
-
+  if (Status s = LoadOutboxRows(now, cap); !s.ok()) return s;
   const std::set<std::string> from_rows = cap.touched;
   std::map<std::string, std::string> listed_etags;  // pair (Defender id) -> Sentinel etag listed
-  const Timestamp limit = now + ctx.options.future_skew_seconds;
-  for (Side side : {Side::kDefender, Side::kSentinel}) {
-    auto wm = ctx.store->Watermark(Link(), side);
-    if (!wm.ok()) return wm.status();
-    std::optional<Timestamp> mark = *wm;
-    if (mark && *mark > limit) {
-      // Carried into the future by an earlier run: capture from now, and put the watermark back.
-      ctx.log->Warn("watermark.from_future", {{"link", Link()}, {"side", std::string(domain::SideName(side))},
-                                              {"watermark", mark->ToString()}, {"now", now.ToString()}});
-      cap.repaired_watermarks.push_back({Link(), side, now, true});
-      mark = now;
-    }
-    const Timestamp since = mark ? *mark - ctx.options.overlap_seconds : now - lookback;
-    size_t future = 0;
-    if (side == Side::kDefender) {
-      auto listing = ctx.defender->ListChanged(since, true);
-      if (!listing.ok()) return listing.status().Annotate("defender listing");
-      for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), side, e, now));
-      report.parse_errors += listing->errors.size();
-      Newest(cap.newest_defender, CappedNewest(listing->items, &domain::DefenderIncident::last_update,
-                                               listing->newest, limit, &future));
-      for (auto& d : listing->items) {
-        cap.touched.insert(d.id);
-        cap.observed.defender[d.id] = std::move(d);
-      }
-    } else {
-      auto listing = ctx.sentinel->ListChanged(since);
-      if (!listing.ok()) return listing.status().Annotate("sentinel listing");
-      if (listing->complete && listing->errors.empty()) cap.sentinel_listed_since = since;
-      for (const auto& s : listing->items) {
-        if (cap.sentinel_listed_since) cap.sentinel_listed.insert(s.name);
-        auto it = by_sentinel.find(s.name);
-        if (it != by_sentinel.end()) {
-          cap.touched.insert(it->second);
-          listed_etags[it->second] = s.etag;
-        } else if (ctx.policy->mode == reconcile::LinkMode::kMirror) {
-          NoteLabelledTwin(s, cap);
-        } else if (ctx.policy->mode == reconcile::LinkMode::kLink && domain::IsDefenderProviderName(s.provider_name) &&
-                   !s.provider_incident_id.empty()) {
-          cap.touched.insert(s.provider_incident_id);  // a connector incident to pair with
-          cap.observed.sentinel[s.name] = s;
-        }
-      }
-      for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), side, e, now));
-      report.parse_errors += listing->errors.size();
-      Newest(cap.newest_sentinel, CappedNewest(listing->items, &domain::SentinelIncident::last_modified,
-                                               listing->newest, limit, &future));
-    }
-    if (future > 0) {
-      const Labels labels = {{"link", Link()}, {"side", std::string(domain::SideName(side))}};
-      ctx.metrics->Add("xdrsync_future_timestamps_total", labels, static_cast<double>(future));
-      ctx.log->Warn("capture.future_timestamps", {{"link", Link()}, {"side", std::string(domain::SideName(side))},
-                                                  {"items", std::to_string(future)}, {"limit", limit.ToString()}});
-    }
-  }
+  auto defender_since = ListSince(Side::kDefender, now, cap);
+  if (!defender_since.ok()) return defender_since.status();
+  if (Status s = ListDefender(*defender_since, now, cap, report); !s.ok()) return s;
+  auto sentinel_since = ListSince(Side::kSentinel, now, cap);
+  if (!sentinel_since.ok()) return sentinel_since.status();
+  if (Status s = ListSentinel(*sentinel_since, now, listed_etags, cap, report); !s.ok()) return s;
+  if (Status s = LoadPairs(cap.touched, cap); !s.ok()) return s;
 
   // A remap concerns twins whose sides did not change, and `plan` shows pending remaps: both read
   // every pair.
@@ -149,18 +81,96 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
   return ReadPairSides(cap, now);
 }
 
-void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap) {
-  auto twin = domain::TwinIdFromLabels(s);
-  if (!twin) return;
-  if (cap.known_twins.empty()) {  // built once a cycle, at the first labelled incident
-    for (const auto& [id, p] : cap.pairs) {
-      cap.known_twins.insert(p.marker);
-      cap.known_twins.insert(p.sentinel_id);
-    }
-    cap.known_twins.erase("");
+Status LinkRunner::Impl::LoadOutboxRows(Timestamp now, Capture& cap) {
+  // Writes first: rows left by a crash or a failed attempt make their pairs be re-read and
+  // re-planned now; the new decision supersedes them.
+  auto rows = ctx.store->LinkWrites(Link(), 100'000);
+  if (!rows.ok()) return rows.status();
+  const std::set<int64_t> carried = CarriedRows();  // this process carries them on itself
+  for (const auto& row : *rows) {
+    if (carried.count(row.id)) continue;
+    cap.touched.insert(row.pair.defender_id);
+    cap.outbox_rows.push_back(row);
+    if (row.next_attempt <= now) cap.due_rows.insert(row.id);
   }
-  if (cap.known_twins.count(*twin) || cap.known_twins.count(s.name)) return;  // a pair knows it
-  cap.labelled_twins[*twin] = s.name;
+  return Status::Ok();
+}
+
+Result<Timestamp> LinkRunner::Impl::ListSince(Side side, Timestamp now, Capture& cap) {
+  auto wm = ctx.store->Watermark(Link(), side);
+  if (!wm.ok()) return wm.status();
+  std::optional<Timestamp> mark = *wm;
+  if (mark && *mark > now + ctx.options.future_skew_seconds) {
+    // Carried into the future by an earlier run: capture from now, and put the watermark back.
+    ctx.log->Warn("watermark.from_future", {{"link", Link()}, {"side", std::string(domain::SideName(side))},
+                                            {"watermark", mark->ToString()}, {"now", now.ToString()}});
+    cap.repaired_watermarks.push_back({Link(), side, now, true});
+    mark = now;
+  }
+  const int64_t lookback = ctx.options.initial_lookback_hours * 3600;
+  return mark ? *mark - ctx.options.overlap_seconds : now - lookback;
+}
+
+Status LinkRunner::Impl::ListDefender(Timestamp since, Timestamp now, Capture& cap, CycleReport& report) {
+  const Timestamp limit = now + ctx.options.future_skew_seconds;
+  auto listing = ctx.defender->ListChanged(since, true);
+  if (!listing.ok()) return listing.status().Annotate("defender listing");
+  for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), Side::kDefender, e, now));
+  report.parse_errors += listing->errors.size();
+  size_t future = 0;
+  Newest(cap.newest_defender,
+         CappedNewest(listing->items, &domain::DefenderIncident::last_update, listing->newest, limit, &future));
+  for (auto& d : listing->items) {
+    cap.touched.insert(d.id);
+    cap.observed.defender[d.id] = std::move(d);
+  }
+  CountFuture(Side::kDefender, future, limit);
+  return Status::Ok();
+}
+
+Status LinkRunner::Impl::ListSentinel(Timestamp since, Timestamp now, std::map<std::string, std::string>& listed_etags,
+                                      Capture& cap, CycleReport& report) {
+  const Timestamp limit = now + ctx.options.future_skew_seconds;
+  auto listing = ctx.sentinel->ListChanged(since);
+  if (!listing.ok()) return listing.status().Annotate("sentinel listing");
+  if (listing->complete && listing->errors.empty()) cap.sentinel_listed_since = since;
+  std::vector<std::string> names;
+  for (const auto& s : listing->items) names.push_back(s.name);
+  auto by_sentinel = PairsOfTwins(names, cap);
+  if (!by_sentinel.ok()) return by_sentinel.status();
+  for (const auto& s : listing->items) {
+    if (cap.sentinel_listed_since) cap.sentinel_listed.insert(s.name);
+    auto it = by_sentinel->find(s.name);
+    if (it != by_sentinel->end()) {
+      cap.touched.insert(it->second);
+      listed_etags[it->second] = s.etag;
+    } else if (ctx.policy->mode == reconcile::LinkMode::kMirror) {
+      NoteLabelledTwin(s, cap);
+    } else if (ctx.policy->mode == reconcile::LinkMode::kLink && domain::IsDefenderProviderName(s.provider_name) &&
+               !s.provider_incident_id.empty()) {
+      cap.touched.insert(s.provider_incident_id);  // a connector incident to pair with
+      cap.observed.sentinel[s.name] = s;
+    }
+  }
+  for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), Side::kSentinel, e, now));
+  report.parse_errors += listing->errors.size();
+  size_t future = 0;
+  Newest(cap.newest_sentinel,
+         CappedNewest(listing->items, &domain::SentinelIncident::last_modified, listing->newest, limit, &future));
+  CountFuture(Side::kSentinel, future, limit);
+  return Status::Ok();
+}
+
+void LinkRunner::Impl::CountFuture(Side side, size_t future, Timestamp limit) {
+  if (future == 0) return;
+  const Labels labels = {{"link", Link()}, {"side", std::string(domain::SideName(side))}};
+  ctx.metrics->Add("xdrsync_future_timestamps_total", labels, static_cast<double>(future));
+  ctx.log->Warn("capture.future_timestamps", {{"link", Link()}, {"side", std::string(domain::SideName(side))},
+                                              {"items", std::to_string(future)}, {"limit", limit.ToString()}});
+}
+
+void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap) {
+  if (auto twin = domain::TwinIdFromLabels(s)) cap.labelled_candidates.emplace_back(*twin, s.name);
 }
 
 bool LinkRunner::Impl::TwinKnownAbsent(Capture& cap, const domain::DefenderIncident& d, const std::string& twin_id) {
@@ -194,9 +204,12 @@ void LinkRunner::Impl::NoteDefenderMissing(const std::string& id, Timestamp now,
 }
 
 Status LinkRunner::Impl::ReadPairSides(Capture& cap, Timestamp now) {
+  if (Status s = ResolveLabelledTwins(cap); !s.ok()) return s;
+  if (Status s = LoadPairs(cap.touched, cap); !s.ok()) return s;
   // A merged pair's later edits go to its survivor: read the survivor's pair too.
   for (std::string id : std::set<std::string>(cap.touched)) {
     for (int hop = 0; hop < 32; ++hop) {
+      if (Status s = LoadPairs({id}, cap); !s.ok()) return s;
       auto it = cap.pairs.find(id);
       if (it == cap.pairs.end() || it->second.state != store::PairState::kMerged) break;
       id = it->second.redirect_target;
@@ -272,6 +285,7 @@ Status LinkRunner::Impl::FollowRedirects(Capture& cap) {
         continue;
       }
       cap.observed.defender[id] = std::move(*d);
+      if (Status s = LoadPairs({id}, cap); !s.ok()) return s;
       auto pit = cap.pairs.find(id);
       if (pit != cap.pairs.end() && !pit->second.sentinel_id.empty() &&
           !cap.observed.sentinel.count(pit->second.sentinel_id)) {

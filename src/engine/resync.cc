@@ -9,9 +9,7 @@
 namespace xdrsync::engine {
 
 Status LinkRunner::Impl::CaptureForResync(const std::string& id, Timestamp now, Capture& cap) {
-  auto pairs = ctx.store->Pairs(Link());
-  if (!pairs.ok()) return pairs.status();
-  for (auto& p : *pairs) cap.pairs[p.key.defender_id] = p;
+  if (Status s = LoadPairs({id}, cap); !s.ok()) return s;
   auto old = cap.pairs.find(id);
   if (old != cap.pairs.end() && old->second.state == store::PairState::kCreatePending) {
     // Its pending record is what keeps a createAlert from being repeated: never drop it.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -40,7 +41,11 @@ struct Backlog {
 
 struct Capture {
   reconcile::Observation observed;
-  std::map<std::string, store::Pair> pairs;  // by Defender id (all pairs of the link)
+  // The pairs this cycle looks at, by Defender id: loaded from the store as capture finds their
+  // ids (LoadPairs, KeepPair), never the whole link. `pairs_asked` holds every Defender id the
+  // store was asked about, so an id without a pair is asked once and a pair is read once.
+  std::map<std::string, store::Pair> pairs;
+  std::set<std::string> pairs_asked;
   std::set<std::string> touched;             // Defender ids whose pairs this cycle looks at
   std::optional<Timestamp> newest_defender, newest_sentinel;
   // A stored watermark found beyond now + the skew allowance: lowered with this cycle's decision.
@@ -55,7 +60,9 @@ struct Capture {
   // pair was lost or forgotten): twin id -> incident name, read and adopted like a twin found by
   // its deterministic name.
   std::map<std::string, std::string> labelled_twins;
-  std::set<std::string> known_twins;  // every pair's marker and twin name (NoteLabelledTwin)
+  // Listed (twin id, incident name) from twin labels, until ResolveLabelledTwins asks the store
+  // which of them a pair knows.
+  std::vector<std::pair<std::string, std::string>> labelled_candidates;
   // The window this cycle's Sentinel listing covered (its `since`), when it came back whole, and
   // the names it listed: an arm twin made after `since` would be among them.
   std::optional<Timestamp> sentinel_listed_since;
@@ -65,19 +72,78 @@ struct Capture {
   std::set<std::string> known_absent;
 };
 
-// Notes `s` in cap.labelled_twins when it carries a twin label of no known pair (mirror links).
+// One cycle's working state, handed from step to step (link_runner.cc RunCycle).
+struct Cycle {
+  Cycle(const CycleOptions& o, Timestamp t) : options(o), now(t) {}
+  const CycleOptions& options;
+  const Timestamp now;
+  const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  CycleReport report;
+  Capture cap;
+  reconcile::LinkPolicy policy;
+  reconcile::Input in;                        // in.policy points at `policy`
+  std::vector<store::Pair> completed;         // creations an earlier run made but never confirmed
+  std::vector<store::BaseMove> seeded_bases;  // their bases, from the creation's own snapshots
+  std::vector<PendingWrite> writes;           // this cycle's writes, in plan order
+  std::vector<store::OutboxEntry> unplanned;  // earlier rows the plan did not repeat
+};
+
+// Notes `s` as a labelled-twin candidate when it carries a twin label (mirror links); those no
+// pair knows reach cap.labelled_twins (LinkRunner::Impl::ResolveLabelledTwins).
 void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap);
+// Keeps `p` among cap.pairs unless the store was already asked about its Defender id.
+void KeepPair(const store::Pair& p, Capture& cap);
 
 struct LinkRunner::Impl {
   explicit Impl(LinkContext c) : ctx(std::move(c)), confirms(*ctx.store) {}
 
+  // The steps of one cycle, in order (RunCycle): capture, build the reconciler's input,
+  // reconcile, record the decision with its outbox rows, retire settled rows, execute, finish.
+  // cycle_input.cc
+  Status BuildInput(Cycle& c);
+  Status SkipQuarantined(Cycle& c);
+  Status LoadPairState(Cycle& c, const store::Pair& pair);
+  // A create-pending pair whose twin exists: seeds its bases from the creation's snapshots.
+  bool RecoverCreation(Cycle& c, const store::Pair& pair, store::PairBases& bases);
+  // link_runner.cc
+  void Reconcile(Cycle& c);
+  void LogPlan(const reconcile::Plan& plan);
+  void RetireSettled(Cycle& c);
+  void ExecutePlanned(Cycle& c);
+  CycleReport Finish(Cycle& c, const Status& given);
+  void SetGauges(Timestamp now);
+  // record.cc: the decision, its outbox rows and watermarks, in one transaction. A held plan
+  // records only its conflicts and quarantine (report.held).
+  Status Record(Cycle& c);
+  void AddPairRows(const Cycle& c, store::Decision& decision);
+  void AddCreationSnapshots(const Cycle& c, store::Decision& decision);
+  void AddOutboxRows(Cycle& c, store::Decision& decision);
+
   // capture.cc
   Status CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap, CycleReport& report);
+  Status LoadOutboxRows(Timestamp now, Capture& cap);
+  // The time this cycle lists `side` from: its watermark minus the overlap (a watermark from the
+  // future is put back to now).
+  Result<Timestamp> ListSince(domain::Side side, Timestamp now, Capture& cap);
+  Status ListDefender(Timestamp since, Timestamp now, Capture& cap, CycleReport& report);
+  Status ListSentinel(Timestamp since, Timestamp now, std::map<std::string, std::string>& listed_etags, Capture& cap,
+                      CycleReport& report);
+  void CountFuture(domain::Side side, size_t future, Timestamp limit);
   Status ReadPairSides(Capture& cap, Timestamp now);
   Status FollowRedirects(Capture& cap);
   void NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap);
   // Whether this cycle's listings show that the pair-less incident `d` has no twin to read.
   bool TwinKnownAbsent(Capture& cap, const domain::DefenderIncident& d, const std::string& twin_id);
+
+  // pair_loads.cc: the pairs a cycle needs, from indexed store lookups.
+  // Loads the pairs of those of `ids` the store was not yet asked about.
+  Status LoadPairs(const std::set<std::string>& ids, Capture& cap);
+  // The pairs of the listed Sentinel incidents `names`, kept in cap.pairs: Sentinel name -> Defender id.
+  Result<std::map<std::string, std::string>> PairsOfTwins(const std::vector<std::string>& names, Capture& cap);
+  // Moves the labelled candidates that no pair knows (by Sentinel id or marker) to cap.labelled_twins.
+  Status ResolveLabelledTwins(Capture& cap);
+  // Calls `visit` for every pair of the link, a bounded page at a time.
+  Status ForEachPair(const std::function<Status(const store::Pair&)>& visit);
 
   // sweep.cc
   Status SweepOpen(Capture& cap, bool every_pair);

@@ -51,21 +51,25 @@ Status LinkRunner::Impl::SweepOpen(Capture& cap, bool every_pair) {
   for (auto& d : open->items) open_incidents[d.id] = &d;
 
   size_t skipped = 0;
-  std::set<std::string> unchanged;
-  for (const auto& [id, p] : cap.pairs) {
-    if (p.state != store::PairState::kActive && p.state != store::PairState::kMerged) continue;
+  // Every pair, a page at a time: those whose listings show a change are touched (and kept), the
+  // open incidents of unchanged ones are not read.
+  Status paged = ForEachPair([&](const store::Pair& p) {
+    if (p.state != store::PairState::kActive && p.state != store::PairState::kMerged) return Status::Ok();
+    const std::string& id = p.key.defender_id;
     auto d = open_incidents.find(id);
     auto s = p.sentinel_id.empty() ? open_twins.end() : open_twins.find(p.sentinel_id);
     if (complete && LooksAsSeen(p, d == open_incidents.end() ? nullptr : d->second,
                                 s == open_twins.end() ? nullptr : s->second)) {
-      unchanged.insert(id);
+      if (d != open_incidents.end() && !cap.touched.count(id)) open_incidents.erase(d);
       ++skipped;
-      continue;
+      return Status::Ok();
     }
     cap.touched.insert(id);
-  }
+    KeepPair(p, cap);
+    return Status::Ok();
+  });
+  if (!paged.ok()) return paged;
   for (auto& [id, d] : open_incidents) {
-    if (unchanged.count(id) && !cap.touched.count(id)) continue;
     cap.touched.insert(id);
     if (!cap.observed.defender.count(id)) cap.observed.defender[id] = std::move(*d);
   }

@@ -68,6 +68,11 @@ void Statement::BindOne(int index, std::string_view v) {
   Note(sqlite3_bind_text64(stmt_, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
+Statement& Statement::BindTexts(int first, const std::vector<std::string>& values) {
+  for (const auto& v : values) BindOne(first++, v);
+  return *this;
+}
+
 void Statement::BindOne(int index, int64_t v) { Note(sqlite3_bind_int64(stmt_, index, v)); }
 
 void Statement::BindOne(int index, std::nullptr_t) { Note(sqlite3_bind_null(stmt_, index)); }

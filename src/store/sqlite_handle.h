@@ -39,6 +39,9 @@ class Statement {
     return *this;
   }
 
+  // Binds `values` to parameters first, first + 1, ... (the members of an IN list).
+  Statement& BindTexts(int first, const std::vector<std::string>& values);
+
   // Advances to the next row: true when a row is ready, false when done.
   Result<bool> Step();
   // Steps to the end, for statements that return no rows.

@@ -53,6 +53,14 @@ class SqliteStateStore final : public StateStore {
                                                const std::string& defender_id) override;
   Result<std::optional<Pair>> PairBySentinelId(const std::string& link,
                                                const std::string& sentinel_id) override;
+  Result<std::vector<Pair>> PairsByDefenderIds(const std::string& link,
+                                               const std::vector<std::string>& ids) override;
+  Result<std::vector<Pair>> PairsBySentinelIds(const std::string& link,
+                                               const std::vector<std::string>& ids) override;
+  Result<std::vector<Pair>> PairsByMarkers(const std::string& link,
+                                           const std::vector<std::string>& ids) override;
+  Result<std::vector<Pair>> PairsAfter(const std::string& link, const std::string& after,
+                                       int64_t limit) override;
   Result<PairBases> Bases(const PairKey& pair) override;
   Result<std::optional<ObservedSnapshot>> Observed(const PairKey& pair, Side side) override;
   Result<std::optional<DigestMark>> Digest(const PairKey& pair) override;
@@ -85,6 +93,10 @@ class SqliteStateStore final : public StateStore {
     if (!s.ok()) return s;
     return txn->Commit();
   }
+
+  // Pairs of `link` whose `column` is one of `ids` (store_reads.cc).
+  Result<std::vector<Pair>> PairsWhereIn(const char* op, std::string_view column, const std::string& link,
+                                         const std::vector<std::string>& ids);
 
   std::mutex mu_;
   Db db_;

@@ -1,4 +1,6 @@
 // The read side of SqliteStateStore. Reads take the same mutex as writes: there is one connection.
+#include <set>
+
 #include "store/packed_bases.h"
 #include "store/rows.h"
 #include "store/sqlite_state_store.h"
@@ -49,6 +51,74 @@ Result<std::optional<Pair>> SqliteStateStore::PairBySentinelId(const std::string
   return First(db_.Query<Pair>(
       "PairBySentinelId", Select(kPairColumns, "FROM pairs WHERE link = ? AND sentinel_id = ?"),
       ReadPair, link, sentinel_id));
+}
+
+// Ids bound per query. The last chunk is padded with its own last id, so each lookup has one SQL
+// text and one prepared statement whatever the number of ids.
+constexpr size_t kInChunk = 100;
+
+Result<std::vector<Pair>> SqliteStateStore::PairsWhereIn(const char* op, std::string_view column,
+                                                         const std::string& link,
+                                                         const std::vector<std::string>& ids) {
+  std::set<std::string> distinct(ids.begin(), ids.end());
+  std::string sql = Select(kPairColumns, "FROM pairs WHERE link = ? AND ");
+  sql += column;
+  sql += " IN (?";
+  for (size_t i = 1; i < kInChunk; ++i) sql += ", ?";
+  sql += ')';
+  std::lock_guard lock(mu_);
+  std::vector<Pair> out;
+  std::vector<std::string> chunk;
+  for (auto it = distinct.begin(); it != distinct.end();) {
+    chunk.clear();
+    for (; it != distinct.end() && chunk.size() < kInChunk; ++it) chunk.push_back(*it);
+    chunk.resize(kInChunk, chunk.back());
+    auto st = db_.Prepare(op, sql);
+    if (!st.ok()) return st.status();
+    st->Bind(link).BindTexts(2, chunk);
+    for (;;) {
+      auto more = st->Step();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      auto pair = ReadPair(*st);
+      if (!pair.ok()) return pair.status();
+      out.push_back(std::move(*pair));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<Pair>> SqliteStateStore::PairsByDefenderIds(const std::string& link,
+                                                               const std::vector<std::string>& ids) {
+  return PairsWhereIn("PairsByDefenderIds", "defender_id", link, ids);
+}
+
+Result<std::vector<Pair>> SqliteStateStore::PairsBySentinelIds(const std::string& link,
+                                                               const std::vector<std::string>& ids) {
+  std::vector<std::string> named;
+  for (const auto& id : ids) {
+    if (!id.empty()) named.push_back(id);  // a pair without a twin name is no match for ""
+  }
+  // The twin-name index holds named pairs only: the term lets SQLite use it.
+  return PairsWhereIn("PairsBySentinelIds", "sentinel_id <> '' AND sentinel_id", link, named);
+}
+
+Result<std::vector<Pair>> SqliteStateStore::PairsByMarkers(const std::string& link,
+                                                           const std::vector<std::string>& ids) {
+  std::vector<std::string> named;
+  for (const auto& id : ids) {
+    if (!id.empty()) named.push_back(id);
+  }
+  return PairsWhereIn("PairsByMarkers", "marker", link, named);
+}
+
+Result<std::vector<Pair>> SqliteStateStore::PairsAfter(const std::string& link, const std::string& after,
+                                                       int64_t limit) {
+  std::lock_guard lock(mu_);
+  return db_.Query<Pair>(
+      "PairsAfter",
+      Select(kPairColumns, "FROM pairs WHERE link = ? AND defender_id > ? ORDER BY defender_id LIMIT ?"),
+      ReadPair, link, after, limit);
 }
 
 Result<PairBases> SqliteStateStore::Bases(const PairKey& pair) {

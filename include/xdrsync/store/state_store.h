@@ -136,6 +136,21 @@ class StateStore {
                                                        const std::string& defender_id) = 0;
   virtual Result<std::optional<Pair>> PairBySentinelId(const std::string& link,
                                                        const std::string& sentinel_id) = 0;
+  // The pairs of `link` whose Defender id (or Sentinel id) is one of `ids`, each once, in no set
+  // order; an id without a pair is left out. Indexed lookups, a bounded chunk of ids at a time: a
+  // cycle loads the pairs it looks at, never the whole link.
+  virtual Result<std::vector<Pair>> PairsByDefenderIds(const std::string& link,
+                                                       const std::vector<std::string>& ids) = 0;
+  virtual Result<std::vector<Pair>> PairsBySentinelIds(const std::string& link,
+                                                       const std::vector<std::string>& ids) = 0;
+  // The same by marker (the twin id a creation was planned under). Not indexed: each chunk scans
+  // the link's pairs; for twin labels that no pair knows by Sentinel id, which are rare.
+  virtual Result<std::vector<Pair>> PairsByMarkers(const std::string& link,
+                                                   const std::vector<std::string>& ids) = 0;
+  // Up to `limit` pairs of `link` with a Defender id after `after` ("": from the first), by
+  // Defender id: a full sweep pages through a link without holding all of it.
+  virtual Result<std::vector<Pair>> PairsAfter(const std::string& link, const std::string& after,
+                                               int64_t limit) = 0;
   virtual Result<PairBases> Bases(const PairKey& pair) = 0;
   virtual Result<std::optional<ObservedSnapshot>> Observed(const PairKey& pair, Side side) = 0;
   virtual Result<std::optional<DigestMark>> Digest(const PairKey& pair) = 0;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "fakes/fake_clients.h"
@@ -29,6 +30,7 @@ class EngineTest : public ::testing::Test {
   // A new process on the same state file (a restart).
   void Reopen() {
     runner.reset();
+    wrapped.reset();
     store.reset();
     auto s = store::OpenStateStore((dir / "state.db").string());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -40,6 +42,10 @@ class EngineTest : public ::testing::Test {
     ctx.sentinel = &sentinel;
     ctx.creator = creator.get();
     ctx.store = store.get();
+    if (wrap_store) {
+      wrapped = wrap_store(*store);
+      ctx.store = wrapped.get();
+    }
     ctx.clock = &clock;
     ctx.log = &log;
     ctx.metrics = &metrics;
@@ -89,6 +95,9 @@ class EngineTest : public ::testing::Test {
   int max_attempts = 8;
   int64_t drain_seconds = 0;
   std::unique_ptr<store::StateStore> store;
+  // When set, the runner sees the store through what this makes of it (a counting decorator).
+  std::function<std::unique_ptr<store::StateStore>(store::StateStore&)> wrap_store;
+  std::unique_ptr<store::StateStore> wrapped;
   std::unique_ptr<TwinCreator> creator;
   std::unique_ptr<LinkRunner> runner;
 };
