@@ -205,17 +205,7 @@ void LinkRunner::Impl::NoteDefenderMissing(const std::string& id, Timestamp now,
 
 Status LinkRunner::Impl::ReadPairSides(Capture& cap, Timestamp now) {
   if (Status s = ResolveLabelledTwins(cap); !s.ok()) return s;
-  if (Status s = LoadPairs(cap.touched, cap); !s.ok()) return s;
-  // A merged pair's later edits go to its survivor: read the survivor's pair too.
-  for (std::string id : std::set<std::string>(cap.touched)) {
-    for (int hop = 0; hop < 32; ++hop) {
-      if (Status s = LoadPairs({id}, cap); !s.ok()) return s;
-      auto it = cap.pairs.find(id);
-      if (it == cap.pairs.end() || it->second.state != store::PairState::kMerged) break;
-      id = it->second.redirect_target;
-      cap.touched.insert(id);
-    }
-  }
+  if (Status s = FollowMergeChains(cap); !s.ok()) return s;
   for (const std::string& id : cap.touched) {
     auto pit = cap.pairs.find(id);
     const store::Pair* pair = pit == cap.pairs.end() ? nullptr : &pit->second;
@@ -265,6 +255,21 @@ Status LinkRunner::Impl::ReadPairSides(Capture& cap, Timestamp now) {
     }
   }
   return FollowRedirects(cap);
+}
+
+Status LinkRunner::Impl::FollowMergeChains(Capture& cap) {
+  if (Status s = LoadPairs(cap.touched, cap); !s.ok()) return s;
+  // A merged pair's later edits go to its survivor: read the survivor's pair too.
+  for (std::string id : std::set<std::string>(cap.touched)) {
+    for (int hop = 0; hop < 32; ++hop) {
+      if (Status s = LoadPairs({id}, cap); !s.ok()) return s;
+      auto it = cap.pairs.find(id);
+      if (it == cap.pairs.end() || it->second.state != store::PairState::kMerged) break;
+      id = it->second.redirect_target;
+      cap.touched.insert(id);
+    }
+  }
+  return Status::Ok();
 }
 
 Status LinkRunner::Impl::FollowRedirects(Capture& cap) {

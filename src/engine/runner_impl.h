@@ -130,6 +130,8 @@ struct LinkRunner::Impl {
                       CycleReport& report);
   void CountFuture(domain::Side side, size_t future, Timestamp limit);
   Status ReadPairSides(Capture& cap, Timestamp now);
+  // Loads the touched pairs and touches the survivors of merged ones (chains of up to 32 hops).
+  Status FollowMergeChains(Capture& cap);
   Status FollowRedirects(Capture& cap);
   void NoteDefenderMissing(const std::string& id, Timestamp now, Capture& cap);
   // Whether this cycle's listings show that the pair-less incident `d` has no twin to read.
