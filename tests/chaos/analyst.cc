@@ -110,14 +110,13 @@ bool Analyst::PickTarget(const WorldIndex& world, bool need_twin, Target* out) {
 
 void Analyst::RecordField(const Target& t, Side side, const std::string& field, const std::string& before,
                           const std::string& after, int64_t seq) {
-  if (before == after) return;  // a no-op for the sync: nothing to propagate
-  history_.fields.push_back({seq, std::chrono::steady_clock::now(), t.link->name, t.id, side, field, after});
+  history_.fields.push_back({seq, std::chrono::steady_clock::now(), t.link->name, t.id, side, field, after, before == after});
 }
 
 void Analyst::RecordChange(const Target& t, Side side, const std::string& field, const std::string& before_raw,
                            const std::string& after_raw, const std::string& canon, int64_t seq) {
-  if (before_raw == after_raw) return;
-  history_.fields.push_back({seq, std::chrono::steady_clock::now(), t.link->name, t.id, side, field, canon});
+  history_.fields.push_back(
+      {seq, std::chrono::steady_clock::now(), t.link->name, t.id, side, field, canon, before_raw == after_raw});
 }
 
 bool Analyst::PatchDefender(const Target& t, json spec) {

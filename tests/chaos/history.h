@@ -20,6 +20,10 @@ struct FieldOp {
   Side side = Side::kDefender;
   std::string field;  // status, owner, classification
   std::string value;  // canon
+  // The side already held this value in the world the step read, so the write may have changed
+  // nothing the daemon can see; or the daemon wrote another value in between and it was a change.
+  // Either outcome is right: such a write is never "the last write", but the final value may be it.
+  bool maybe_noop = false;
 };
 
 struct TagOp {

@@ -1,5 +1,6 @@
 #include "oracle.h"
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
@@ -152,11 +153,22 @@ void CheckFields(const OracleInput& in, Verdict& v) {
         if (disagreeing.count(f) || list.empty()) continue;
         const FieldOp* last_d = nullptr;
         const FieldOp* last_s = nullptr;
-        for (const FieldOp* op : list) (op->side == Side::kDefender ? last_d : last_s) = op;
+        for (const FieldOp* op : list) {
+          if (!op->maybe_noop) (op->side == Side::kDefender ? last_d : last_s) = op;
+        }
+        if (!last_d && !last_s) continue;
         const FieldOp* latest = last_s && (!last_d || last_s->seq > last_d->seq) ? last_s : last_d;
         const FieldOp* other = latest == last_d ? last_s : last_d;
         const std::string& final_value = dc.fields.at(f);
         if (final_value == latest->value) continue;
+        // A later write of the final value that the step's (older) view of the world took for a
+        // no-op: it was a change if the daemon's write landed in between.
+        if (std::any_of(list.begin(), list.end(), [&](const FieldOp* op) {
+              return op->maybe_noop && op->seq > latest->seq && op->value == final_value;
+            })) {
+          ++v.ambiguous;
+          continue;
+        }
         if (other && final_value == other->value) {
           if (Journaled(in, link.name, id, f)) continue;
           if (latest->when - other->when < kConcurrent) {
