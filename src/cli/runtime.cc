@@ -132,6 +132,13 @@ struct WayChoice {
   engine::TwinCreator* creator = nullptr;
 };
 
+// Failures that say nothing about the configuration or the grants: the next try may work.
+bool MayPassOnItsOwn(const Status& s) {
+  const Code c = s.code();
+  return c == Code::kUnavailable || c == Code::kParseError || c == Code::kInternal || c == Code::kDataLoss ||
+         c == Code::kResourceExhausted;
+}
+
 WayChoice ChooseWay(Runtime::Parts& p, const SentinelWorkspace& ws, Logger& log, Metrics& metrics, Sleeper& sleeper,
                     const Clock& clock) {
   api::SentinelClient& sentinel = *p.sentinels.at(ws.name);
@@ -177,7 +184,16 @@ WayChoice ChooseWay(Runtime::Parts& p, const SentinelWorkspace& ws, Logger& log,
     c.error = "workspace " + ws.name + ": " + ch.status().ToString();
     return c;
   }
-  auto token = p.channels.at(ChannelKey("graph", ws.auth)).tokens->Token(ws.endpoints.graph_scope);
+  auto& tokens = *p.channels.at(ChannelKey("graph", ws.auth)).tokens;
+  auto token = tokens.Token(ws.endpoints.graph_scope);
+  // A sign-in that failed on the way (a reset, a 5xx, an unreadable answer) is tried again a few
+  // times before the link is refused: refused, it stays off until the next start.
+  for (int attempt = 1; !token.ok() && MayPassOnItsOwn(token.status()) && attempt < 5; ++attempt) {
+    log.Warn("workspace.token_retry", {{"workspace", ws.name}, {"attempt", std::to_string(attempt)},
+                                       {"error", token.status().ToString()}});
+    if (!sleeper.Sleep(int64_t{1000} << (attempt - 1))) break;
+    token = tokens.Token(ws.endpoints.graph_scope);
+  }
   if (!token.ok()) {
     c.error = "workspace " + ws.name + ": no Graph token for its own tenant: " + token.status().ToString();
     return c;

@@ -74,6 +74,13 @@ Status LinkRunner::Impl::LoadPairState(Cycle& c, const store::Pair& pair) {
     ps.digest_hash = (*digest)->hash;
     ps.digest_written = (*digest)->written;
   }
+  // The comments written to it are known without reading them back: a twin whose read failed,
+  // or that only a listing (without comments) showed, does not look like it lacks them.
+  if (auto copies = ctx.store->CommentCopies(pair.key); copies.ok() && id != c.cap.resync_id) {
+    for (const auto& copy : *copies) {
+      ps.copied.insert(std::string(domain::SideName(copy.target)) + "|" + copy.target_comment_id);
+    }
+  }
   c.in.pairs[id] = std::move(ps);
   return Status::Ok();
 }

@@ -75,6 +75,7 @@ class SqliteStateStore final : public StateStore {
                                           const std::string& incident_id) override;
   Result<std::optional<std::string>> IncidentOfAlert(const std::string& link,
                                                      const std::string& alert_id) override;
+  Result<std::vector<CommentCopy>> CommentCopies(const PairKey& pair) override;
   Result<std::optional<std::string>> CopiedComment(const PairKey& pair, Side target,
                                                    const std::string& source_comment_id) override;
   Result<std::optional<std::string>> LinkMeta(const std::string& link,

@@ -256,6 +256,20 @@ Result<std::optional<std::string>> SqliteStateStore::IncidentOfAlert(const std::
       TextColumn, link, alert_id));
 }
 
+Result<std::vector<CommentCopy>> SqliteStateStore::CommentCopies(const PairKey& pair) {
+  std::lock_guard lock(mu_);
+  auto read = [&pair](Statement& st) -> Result<CommentCopy> {
+    auto side = domain::ParseSide(st.Text(0));
+    if (!side) return Status(Code::kDataLoss, "comment_copies: unknown target '" + st.Text(0) + "'");
+    return CommentCopy{pair, *side, st.Text(1), st.Text(2), Timestamp::FromTicks(st.Int(3))};
+  };
+  return db_.Query<CommentCopy>(
+      "CommentCopies",
+      "SELECT target, source_comment_id, target_comment_id, copied_at FROM comment_copies "
+      "WHERE link = ? AND defender_id = ?",
+      read, pair.link, pair.defender_id);
+}
+
 Result<std::optional<std::string>> SqliteStateStore::CopiedComment(
     const PairKey& pair, Side target, const std::string& source_comment_id) {
   std::lock_guard lock(mu_);

@@ -290,6 +290,11 @@ Result<std::vector<domain::SentinelIncident>> FakeSentinel::ListRecent(int top) 
 Result<domain::SentinelIncident> FakeSentinel::Get(const std::string& name) {
   std::lock_guard lock(mu_);
   if (Status s = Enter("Get"); !s.ok()) return s;
+  if (auto f = fail_get_of_.find(name); f != fail_get_of_.end()) {
+    Status failed = f->second;
+    fail_get_of_.erase(f);
+    return failed;
+  }
   auto it = incidents_.find(name);
   if (it == incidents_.end()) return NotFound("sentinel incident " + name + " not found");
   return it->second;

@@ -95,6 +95,11 @@ class FakeSentinel final : public api::SentinelClient {
     std::lock_guard lock(mu_);
     delays_[method] = delay;
   }
+  // The next Get of that one incident fails with `status`.
+  void FailNextGetOf(const std::string& name, Status status) {
+    std::lock_guard lock(mu_);
+    fail_get_of_[name] = std::move(status);
+  }
   // The next Put is applied, then its reply is lost (the caller sees `status`).
   void LoseNextPutReply(Status status) {
     std::lock_guard lock(mu_);
@@ -126,6 +131,7 @@ class FakeSentinel final : public api::SentinelClient {
   int etag_ = 0;
   int number_ = 0;
   Status lost_reply_;
+  std::map<std::string, Status> fail_get_of_;
 };
 
 }  // namespace xdrsync::testing

@@ -122,6 +122,21 @@ TEST_F(ExactlyOnceTest, APutWhoseReplyIsLostIsFoundAppliedAtOnce) {
   EXPECT_EQ(Twin(id)["properties"].value("classification", ""), "TruePositive") << Twin(id).dump(1);
 }
 
+TEST_F(ExactlyOnceTest, AWorkspaceSignInThatFailsOnceAtStartDoesNotTurnItsLinkOff) {
+  // Found by the chaos harness: at a restart, the onboarded workspace's own Graph sign-in got an
+  // unreadable answer once, and its link was refused until the next start.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator(
+      OnboardedScenario(kSoc, {"SecurityIncident.ReadWrite.All", "SecurityAlert.ReadWrite.All"})));
+  config_["sentinel_workspaces"][0] = Workspace("soc", kWorkspace, kSoc, "defender");
+  emu_->AddFault({{"kind", "malformed_json"}, {"method", "POST"},
+                  {"path_glob", std::string("/") + kSoc + "/oauth2/v2.0/token"}, {"count", 1}});
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Sign-in hiccup"}, {"severity", "high"}});
+  const ProcessResult r = Once();
+  EXPECT_EQ(r.out.find("\"event\":\"link.refused\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"event\":\"workspace.token_retry\""), std::string::npos) << "the fault did not fire\n" << r.out;
+  EXPECT_EQ(TwinsInSoc(id), 1u) << r.out;
+}
+
 TEST_F(ExactlyOnceTest, ACommentForANewDefenderAlertTwinRetriedLaterReachesTheTwinsRealName) {
   // A defender-alert twin gets its name from the service, not the deterministic twin id the
   // comment was planned with. When the creation fails in the creating cycle, the comment waits for

@@ -180,6 +180,8 @@ class StateStore {
   // Returns the copy's comment id.
   virtual Result<std::optional<std::string>> CopiedComment(
       const PairKey& pair, Side target, const std::string& source_comment_id) = 0;
+  // Every comment written to `pair` (either side) that the store has a record of.
+  virtual Result<std::vector<CommentCopy>> CommentCopies(const PairKey& pair) = 0;
 
   virtual Result<std::optional<std::string>> LinkMeta(const std::string& link,
                                                       const std::string& key) = 0;

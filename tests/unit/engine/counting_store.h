@@ -94,6 +94,7 @@ class CountingStore final : public store::StateStore {
   Result<std::optional<std::string>> IncidentOfAlert(const std::string& l, const std::string& a) override {
     return real_.IncidentOfAlert(l, a);
   }
+  Result<std::vector<store::CommentCopy>> CommentCopies(const store::PairKey& p) override { return real_.CommentCopies(p); }
   Result<std::optional<std::string>> CopiedComment(const store::PairKey& p, store::Side t, const std::string& c) override {
     return real_.CopiedComment(p, t, c);
   }

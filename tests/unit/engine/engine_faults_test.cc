@@ -114,6 +114,34 @@ TEST_F(EngineTest, APatchWhoseReplyWasLostIsSeenAppliedSoAnAnalystsLaterRevertSt
   EXPECT_EQ(WireText(sentinel.Peek(twin).status), "New") << "the analyst's change did not reach Sentinel";
 }
 
+TEST_F(EngineTest, CommentsCarriedByAMergeAreNotWrittenAgainWhenTheSurvivorsTwinIsNotRead) {
+  // Found by the long chaos run: the merged-away twin changed again, so its visit carried its
+  // comments to the survivor's twin once more, in a cycle in which that twin's own read failed.
+  // Planned as if the twin had no comments, every carried comment was written again (the same
+  // ids, so nothing doubled, but writes nobody needed). What was written is on record.
+  defender.Add("1").comments.push_back({"D1: host isolated", "bob@contoso.com", clock.Now()});
+  defender.Add("2");
+  Settle();
+  defender.Edit("1", [](domain::DefenderIncident& d) {
+    d.status = domain::ParseDStatus("redirected");
+    d.redirect_incident_id = "2";
+  });
+  defender.Edit("2", [](domain::DefenderIncident& d) { d.severity = domain::ParseDSeverity("high"); });
+  Settle();
+  const int puts = sentinel.Calls("PutComment");
+  sentinel.Edit(TwinName("1"), [](domain::SentinelIncident& s) { s.labels.push_back({"late", "User"}); });
+  sentinel.Edit(TwinName("2"), [](domain::SentinelIncident& s) { s.labels.push_back({"analyst-tag", "User"}); });
+  sentinel.FailNextGetOf(TwinName("2"), Status(Code::kParseError, "arm GET: invalid JSON"));
+  (void)Cycle();
+  EXPECT_EQ(sentinel.Calls("PutComment"), puts) << "carried comments written again";
+  Settle();
+  EXPECT_EQ(sentinel.Calls("PutComment"), puts);
+  const auto comments = sentinel.Peek(TwinName("2")).comments;
+  EXPECT_EQ(std::count_if(comments.begin(), comments.end(),
+                          [](const domain::SentinelComment& c) { return c.message.find("D1: host isolated") != std::string::npos; }),
+            1);
+}
+
 TEST_F(EngineTest, EtagConflictIsReplannedNotOverwritten) {
   defender.Add("1");
   Settle();

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "store_test_util.h"
 
 namespace xdrsync::store::testing {
@@ -155,6 +157,22 @@ TEST_F(JournalTest, CommentProvenanceKeepsTheFirstCopy) {
   EXPECT_EQ(store().CopiedComment(key, Side::kDefender, "c1").value(), "d-copy");
   EXPECT_FALSE(store().CopiedComment({"L", "2"}, Side::kDefender, "c1").value().has_value());
   EXPECT_FALSE(store().CopiedComment(key, Side::kDefender, "c2").value().has_value());
+}
+
+TEST_F(JournalTest, APairsCommentCopiesAreListedWithTheirSides) {
+  const PairKey key{"L", "1"};
+  ASSERT_TRUE(store()
+                  .RecordDecision({.comment_copies = {{key, Side::kDefender, "c1", "d-copy", T(1)},
+                                                      {key, Side::kSentinel, "u2", "u2", T(2)},
+                                                      {{"L", "2"}, Side::kSentinel, "u3", "u3", T(3)},
+                                                      {{"M", "1"}, Side::kSentinel, "u4", "u4", T(4)}}})
+                  .ok());
+  auto copies = store().CommentCopies(key);
+  ASSERT_TRUE(copies.ok()) << copies.status().ToString();
+  std::set<std::pair<Side, std::string>> got;
+  for (const auto& c : *copies) got.insert({c.target, c.target_comment_id});
+  EXPECT_EQ(got, (std::set<std::pair<Side, std::string>>{{Side::kDefender, "d-copy"}, {Side::kSentinel, "u2"}}));
+  EXPECT_TRUE(store().CommentCopies({"L", "9"}).value().empty());
 }
 
 TEST_F(JournalTest, LinkMetaSetReplaceDelete) {
