@@ -72,7 +72,10 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
   // A remap concerns twins whose sides did not change, and `plan` shows pending remaps: both read
   // every pair.
   const bool every_pair = options.remap || options.dry_run;
-  if (!every_pair) DropUnchanged(from_rows, listed_etags, cap);
+  if (!every_pair) {
+    DropUnchanged(from_rows, listed_etags, cap);
+    DropCarriedCreations(from_rows, listed_etags, cap);
+  }
   if (options.full_sweep) {
     // Every pair still in play whose listings show a change, and every open incident: a missed
     // change is repaired, never lost, at the cost of the list pages and the changed pairs.
@@ -234,7 +237,8 @@ Status LinkRunner::Impl::ReadPairSides(Capture& cap, Timestamp now) {
       name = TwinId(ctx.policy->defender_tenant_id, id);  // a twin made before the state was lost
       if (auto l = cap.labelled_twins.find(name); l != cap.labelled_twins.end()) {
         name = l->second;
-      } else if (pair == nullptr && TwinKnownAbsent(cap, cap.observed.defender.at(id), name)) {
+      } else if (cap.known_absent.count(name) ||
+                 (pair == nullptr && TwinKnownAbsent(cap, cap.observed.defender.at(id), name))) {
         continue;
       }
     } else {

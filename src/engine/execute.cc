@@ -35,22 +35,31 @@ int Urgency(const reconcile::Plan& plan, const PendingWrite& row) {
 
 void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_clock::time_point> deadline,
                                Timestamp now, CycleReport& report) {
-  // Carried batches first within each urgency (they are older), this cycle's after; the order
-  // within a batch is the plan's (a creation before the comments on its twin).
+  // By urgency; twins of the incidents changed last first (one an analyst is working on, the
+  // newest of a cold start's backlog); otherwise carried batches first (they are older), this
+  // cycle's after, and within a batch the plan's order (a creation before the comments on its twin).
   std::vector<Backlog> batches = std::move(backlog);
   backlog.clear();
   batches.push_back(std::move(fresh));
   struct Item {
     int urgency;
+    Timestamp changed;  // creations: the Defender incident's last change
     size_t batch, index;
   };
   std::vector<Item> order;
   for (size_t b = 0; b < batches.size(); ++b) {
     for (size_t i = 0; i < batches[b].writes.size(); ++i) {
-      order.push_back({Urgency(batches[b].plan, batches[b].writes[i]), b, i});
+      const PendingWrite& w = batches[b].writes[i];
+      Timestamp changed;
+      if (w.kind == PendingWrite::Kind::kCreate) {
+        changed = batches[b].sources.at(batches[b].plan.creations[w.index].defender_id).last_update;
+      }
+      order.push_back({Urgency(batches[b].plan, w), changed, b, i});
     }
   }
-  std::stable_sort(order.begin(), order.end(), [](const Item& a, const Item& b) { return a.urgency < b.urgency; });
+  std::stable_sort(order.begin(), order.end(), [](const Item& a, const Item& b) {
+    return a.urgency != b.urgency ? a.urgency < b.urgency : b.changed < a.changed;
+  });
   std::vector<std::vector<bool>> done(batches.size());
   for (size_t b = 0; b < batches.size(); ++b) done[b].assign(batches[b].writes.size(), false);
   for (const Item& item : order) {

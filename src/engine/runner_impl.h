@@ -67,8 +67,9 @@ struct Capture {
   // the names it listed: an arm twin made after `since` would be among them.
   std::optional<Timestamp> sentinel_listed_since;
   std::set<std::string> sentinel_listed;
-  // Twin ids of pair-less incidents whose twin that listing proves absent: not read, and created
-  // without the creator's look first.
+  // Twin ids of pair-less incidents whose twin that listing proves absent, and of carried creations
+  // no attempt of ours made yet (DropCarriedCreations): not read, and created without the
+  // creator's look first.
   std::set<std::string> known_absent;
 };
 
@@ -154,6 +155,11 @@ struct LinkRunner::Impl {
   // outbox rows (`from_rows`) stay.
   void DropUnchanged(const std::set<std::string>& from_rows, const std::map<std::string, std::string>& listed_etags,
                      Capture& cap);
+  // Pairs the Defender listing touched whose creation this process carries, not yet attempted,
+  // planned from the incident as listed now: their carried creation stands, they are not read
+  // again. One changed since is planned again, and the twin no attempt made is known absent.
+  void DropCarriedCreations(const std::set<std::string>& from_rows,
+                            const std::map<std::string, std::string>& listed_etags, Capture& cap);
   // resync.cc
   Status CaptureForResync(const std::string& id, Timestamp now, Capture& cap);
   void RecordResync(const Capture& cap, Timestamp now, store::Decision& decision) const;

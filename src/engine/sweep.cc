@@ -109,6 +109,49 @@ void LinkRunner::Impl::DropUnchanged(const std::set<std::string>& from_rows,
   if (dropped > 0) ctx.metrics->Add("xdrsync_capture_pairs_unchanged_total", {{"link", Link()}}, static_cast<double>(dropped));
 }
 
+void LinkRunner::Impl::DropCarriedCreations(const std::set<std::string>& from_rows,
+                                            const std::map<std::string, std::string>& listed_etags, Capture& cap) {
+  // The creations this process carries and has not attempted yet, by Defender id.
+  std::map<std::string, const Backlog*> carried;
+  for (const auto& batch : backlog) {
+    for (const auto& w : batch.writes) {
+      if (w.kind == PendingWrite::Kind::kCreate && w.attempts == 0 && !w.reused && !w.deferred) {
+        carried[batch.plan.creations[w.index].defender_id] = &batch;
+      }
+    }
+  }
+  if (carried.empty()) return;
+  size_t dropped = 0;
+  for (auto it = cap.touched.begin(); it != cap.touched.end();) {
+    const std::string& id = *it;
+    auto pit = cap.pairs.find(id);
+    auto c = carried.find(id);
+    auto d = cap.observed.defender.find(id);
+    // Only what the Defender listing alone touched: a listed twin means someone made it.
+    if (c == carried.end() || from_rows.count(id) || listed_etags.count(id) || pit == cap.pairs.end() ||
+        pit->second.state != store::PairState::kCreatePending || d == cap.observed.defender.end()) {
+      ++it;
+      continue;
+    }
+    const Backlog& batch = *c->second;
+    if (d->second.last_update != batch.sources.at(id).last_update) {
+      // Changed since it was planned: planned again from this read (and its carried creation
+      // superseded), without a read of a twin no attempt of ours made.
+      for (const auto& cr : batch.plan.creations) {
+        if (cr.defender_id == id && batch.known_absent.count(cr.twin_id)) cap.known_absent.insert(cr.twin_id);
+      }
+      ++it;
+      continue;
+    }
+    cap.observed.defender.erase(d);
+    it = cap.touched.erase(it);
+    ++dropped;
+  }
+  if (dropped > 0) {
+    ctx.metrics->Add("xdrsync_capture_creations_carried_total", {{"link", Link()}}, static_cast<double>(dropped));
+  }
+}
+
 std::vector<store::SeenMark> SeenMarks(const reconcile::Input& in, const Capture& cap, const reconcile::Plan& plan) {
   std::set<std::string> creating;
   for (const auto& c : plan.creations) creating.insert(c.defender_id);
