@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -70,34 +72,24 @@ int StartHealth(const app::Config& config, Process& p, const std::unique_ptr<eng
   return kExitOk;
 }
 
-}  // namespace
-
-int Run(const Args& args) {
-  // Signals go to one thread that waits for them; every other thread inherits the mask.
+// Signals go to one thread that waits for them; every other thread inherits the mask.
+sigset_t BlockShutdownSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
 
-  auto config = LoadConfigOrReport(args.config_path);
-  if (!config) return kExitConfig;
-  auto shard = SelectShard(args, *config);
-  if (!shard.ok()) {
-    std::fprintf(stderr, "xdrsync: %s\n", Printable(shard.status().message()).c_str());
-    return Option(args, "--shard") ? kExitUsage : kExitConfig;
-  }
-  auto p = NewProcess(*config, false, stdout);
-  // Declared before the health server, whose thread reads them until it stops.
-  StartupWait waiting;
-  std::unique_ptr<engine::Daemon> daemon;
-  std::unique_ptr<app::HealthServer> health;
-  auto start_health = [&] { return StartHealth(*config, *p, daemon, waiting, health); };
-  // While another instance holds the state, or the state cannot be written, wait; SIGTERM (blocked,
-  // so collected here) ends the wait. The health server starts during the wait only for a state
-  // that cannot be written, not for the writer lock, whose holder may be serving the same port.
+// While another instance holds the state, or the state cannot be written, wait; SIGTERM (blocked,
+// so collected here) ends the wait. The health server starts during the wait only for a state
+// that cannot be written, not for the writer lock, whose holder may be serving the same port.
+// kExitOk once the process may run, else the exit code.
+int WaitForState(const app::Config& config, Process& p, const sigset_t& set, StartupWait& waiting,
+                 const std::unique_ptr<app::HealthServer>& health, const std::function<int()>& start_health) {
   int health_failed = kExitOk;
-  const bool ready_to_run = FinishProcess(*p, *config, [&] {
+  const bool ready_to_run = FinishProcess(p, config, [&] {
     const timespec half_second{0, 500'000'000};
     if (health) health->Beat();  // waiting on purpose: a restart would not help
     return health_failed == kExitOk && sigtimedwait(&set, nullptr, &half_second) < 0;
@@ -107,28 +99,34 @@ int Run(const Args& args) {
     waiting.why = why;
   });
   if (health_failed != kExitOk) return health_failed;
-  if (!ready_to_run) return kExitLinkFailed;
-  if (int rc = start_health(); rc != kExitOk) return rc;
-  app::SystemdNotifier notifier;
-  engine::DaemonOptions options;
-  options.poll_interval_seconds = config->poll_interval_seconds;
-  options.full_sweep_interval_seconds = config->full_sweep_interval_seconds;
-  options.min_poll_seconds = config->min_poll_seconds;
-  options.may_hurry = p->runtime->MayHurry();
-  std::unique_ptr<LeaseGate> leases;
-  if (config->leases.enabled) {
-    auto gate = LeaseGate::Start(config->leases, *p);
-    if (!gate.ok()) {
-      std::fprintf(stderr, "xdrsync: %s\n", Printable(gate.status().ToString()).c_str());
-      return kExitConfig;
-    }
-    leases = std::move(*gate);
-    options.may_run = leases->MayRun();
-  }
+  return ready_to_run ? kExitOk : kExitLinkFailed;
+}
 
-  std::atomic<int64_t> last_ping{0};
+// The daemon's options from the config, and with leases on, the gate that holds them (`leases`):
+// kExitOk, or kExitConfig after printing why not.
+int ConfigureDaemon(const app::Config& config, Process& p, engine::DaemonOptions& options,
+                    std::unique_ptr<LeaseGate>& leases) {
+  options.poll_interval_seconds = config.poll_interval_seconds;
+  options.full_sweep_interval_seconds = config.full_sweep_interval_seconds;
+  options.min_poll_seconds = config.min_poll_seconds;
+  options.may_hurry = p.runtime->MayHurry();
+  if (!config.leases.enabled) return kExitOk;
+  auto gate = LeaseGate::Start(config.leases, p);
+  if (!gate.ok()) {
+    std::fprintf(stderr, "xdrsync: %s\n", Printable(gate.status().ToString()).c_str());
+    return kExitConfig;
+  }
+  leases = std::move(*gate);
+  options.may_run = leases->MayRun();
+  return kExitOk;
+}
+
+// After every finished cycle: the health heartbeat, a watchdog ping at most every half watchdog
+// timeout, and the status line systemd shows. The arguments must outlive the daemon.
+std::function<void()> ReportProgress(const std::unique_ptr<app::HealthServer>& health, app::SystemdNotifier& notifier,
+                                     std::atomic<int64_t>& last_ping, const std::unique_ptr<engine::Daemon>& daemon) {
   const auto ping_every = std::chrono::duration_cast<std::chrono::milliseconds>(notifier.watchdog_ping_interval());
-  daemon = std::make_unique<engine::Daemon>(p->runtime->runners(), options, p->sleeper, p->clock, *p->log, [&] {
+  return [&health, &notifier, &last_ping, &daemon, ping_every] {
     if (health) health->Beat();
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now().time_since_epoch())
@@ -143,19 +141,54 @@ int Run(const Args& args) {
                                         : std::to_string(not_ready.size()) + " link(s) not ready: " +
                                               not_ready.front().first + ": " + not_ready.front().second);
     }
-  });
-  std::thread signals([&] {
+  };
+}
+
+// The thread that waits for SIGTERM/SIGINT: it interrupts every wait, then leaves after 9 s if a
+// request still hangs. The arguments must live until the process exits.
+void StartSignalThread(const sigset_t& set, Process& p, app::SystemdNotifier& notifier) {
+  std::thread signals([&set, &p, &notifier] {
     int sig = 0;
     sigwait(&set, &sig);
-    p->log->Info("shutdown.requested", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    p.log->Info("shutdown.requested", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     notifier.Stopping();
-    p->sleeper.Interrupt();
+    p.sleeper.Interrupt();
     std::this_thread::sleep_for(std::chrono::seconds(9));
     // Still here: a request hangs past its deadline. Everything decided is durable; leave.
-    p->log->Warn("shutdown.abandoned", {{"reason", "in-flight request did not finish within 9 s"}});
+    p.log->Warn("shutdown.abandoned", {{"reason", "in-flight request did not finish within 9 s"}});
     std::_Exit(kExitOk);
   });
   signals.detach();
+}
+
+}  // namespace
+
+int Run(const Args& args) {
+  const sigset_t set = BlockShutdownSignals();
+  auto config = LoadConfigOrReport(args.config_path);
+  if (!config) return kExitConfig;
+  auto shard = SelectShard(args, *config);
+  if (!shard.ok()) {
+    std::fprintf(stderr, "xdrsync: %s\n", Printable(shard.status().message()).c_str());
+    return Option(args, "--shard") ? kExitUsage : kExitConfig;
+  }
+  auto p = NewProcess(*config, false, stdout);
+  // Declared before the health server, whose thread reads them until it stops.
+  StartupWait waiting;
+  std::unique_ptr<engine::Daemon> daemon;
+  std::unique_ptr<app::HealthServer> health;
+  auto start_health = [&] { return StartHealth(*config, *p, daemon, waiting, health); };
+  if (int rc = WaitForState(*config, *p, set, waiting, health, start_health); rc != kExitOk) return rc;
+  if (int rc = start_health(); rc != kExitOk) return rc;
+  app::SystemdNotifier notifier;
+  engine::DaemonOptions options;
+  std::unique_ptr<LeaseGate> leases;
+  if (int rc = ConfigureDaemon(*config, *p, options, leases); rc != kExitOk) return rc;
+
+  std::atomic<int64_t> last_ping{0};
+  daemon = std::make_unique<engine::Daemon>(p->runtime->runners(), options, p->sleeper, p->clock, *p->log,
+                                            ReportProgress(health, notifier, last_ping, daemon));
+  StartSignalThread(set, *p, notifier);
   notifier.Ready("syncing " + std::to_string(p->runtime->runners().size()) + " link(s)");
   p->log->Info("daemon.started", {{"links", std::to_string(p->runtime->runners().size())},
                                   {"listen", config->listen}, {"state_path", config->state_path},

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <set>
 #include <thread>
@@ -92,8 +93,6 @@ bool Settle(RequestLog& log, const std::string& state_path, Clock::duration quie
   return false;
 }
 
-// The M steps: an analyst change, the faults' next move, and at the chosen steps a SIGKILL with a
-// restart one to three steps later. Returns how each daemon that ended on its own ended.
 // --disk-full: at the chosen steps the state's file system fills up, and is freed 1 to 4 steps later.
 class DiskFaults {
  public:
@@ -127,6 +126,8 @@ class DiskFaults {
   int episodes_ = 0;
 };
 
+// The M steps: an analyst change, the faults' next move, and at the chosen steps a SIGKILL with a
+// restart one to three steps later. Returns how each daemon that ended on its own ended.
 std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emulator& emu, Analyst& analyst,
                                     Faults& faults, Daemon& daemon, RequestLog& log, Summary& summary,
                                     const std::string& state_path, DiskFaults& disk) {
@@ -186,107 +187,184 @@ std::vector<std::string> DriveSteps(const Options& o, std::mt19937_64& rng, Emul
 // The run cannot be made on this machine (--disk-full without root): ctest reports it skipped.
 constexpr int kCannotRun = 77;
 
-int RunChaos(const Options& o) {
-  std::string dir = (std::filesystem::temp_directory_path() / "xdrsync-chaos-XXXXXX").string();
-  if (::mkdtemp(dir.data()) == nullptr) {
+// Where the run lives: its directory (kept when the run fails), the daemon's config, and its state,
+// on a file system of its own under --disk-full.
+struct RunDir {
+  std::string dir, config_path, state_path;
+  StateDisk disk;
+};
+
+// The run directory, the state's file system and the emulator, before anything else starts:
+// 0, or the exit code after printing why not (and, once the directory exists, an all-zero summary).
+int SetUpRun(const Options& o, RunDir& run, std::unique_ptr<Emulator>& emu) {
+  run.dir = (std::filesystem::temp_directory_path() / "xdrsync-chaos-XXXXXX").string();
+  if (::mkdtemp(run.dir.data()) == nullptr) {
     std::fprintf(stderr, "cannot create a run directory\n");
     return 2;
   }
+  const std::string& dir = run.dir;
   std::printf("run directory: %s\n", dir.c_str());
-  Summary summary;
   std::string error;
   // The state on a file system of its own that can fill up (--disk-full), before anything starts.
   const std::string state_dir = o.disk_full > 0 ? dir + "/state" : dir;
-  StateDisk disk;
-  if (o.disk_full > 0 && !disk.Mount(state_dir, 64, &error)) {
+  if (o.disk_full > 0 && !run.disk.Mount(state_dir, 64, &error)) {
     std::printf("%s\n", error.c_str());
-    PrintSummary(o, summary);
+    PrintSummary(o, Summary{});
     return kCannotRun;
   }
-  auto emu = Emulator::Start(dir, Scenario(), o.seed, ApiVarianceArgs(o.api_variance), &error);
+  emu = Emulator::Start(dir, Scenario(), o.seed, ApiVarianceArgs(o.api_variance), &error);
   if (!emu) {
     std::printf("%s\n", error.c_str());
-    PrintSummary(o, summary);
+    PrintSummary(o, Summary{});
     return 2;
   }
-  const std::string config_path = dir + "/xdrsync.json";
-  const std::string state_path = state_dir + "/state.db";
-  std::ofstream(config_path) << DaemonConfig(state_path, emu->base_url()).dump(2);
+  run.config_path = dir + "/xdrsync.json";
+  run.state_path = state_dir + "/state.db";
+  std::ofstream(run.config_path) << DaemonConfig(run.state_path, emu->base_url()).dump(2);
+  return 0;
+}
 
-  std::mt19937_64 rng(o.seed);
-  History history;
-  Analyst analyst(*emu, rng, history, o.seed);
-  for (const auto& link : Links()) {
-    for (int i = 0; i < o.open_incidents; ++i) analyst.CreateIncident(link);
+// Who acts during a run, all drawing on the one random generator seeded by --seed.
+struct Actors {
+  // Opens the analysts' incidents, starts the daemon and turns the faults on, in that order.
+  Actors(const Options& o, Emulator& emu, const RunDir& run)
+      : rng(o.seed),
+        analyst(emu, rng, history, o.seed),
+        daemon(run.dir, run.config_path),
+        faults(emu, rng, o.fault_rate, o.seed),
+        log(emu) {
+    for (const auto& link : Links()) {
+      for (int i = 0; i < o.open_incidents; ++i) analyst.CreateIncident(link);
+    }
+    daemon.Start();
+    faults.Enable();
   }
-  Daemon daemon(dir, config_path);
-  daemon.Start();
-  Faults faults(*emu, rng, o.fault_rate, o.seed);
-  faults.Enable();
-  RequestLog log(*emu);
+  std::mt19937_64 rng;
+  History history;
+  Analyst analyst;
+  Daemon daemon;
+  Faults faults;
+  RequestLog log;
+};
 
-  const auto started = Clock::now();
-  DiskFaults disk_faults(o, rng, o.disk_full > 0 ? &disk : nullptr);
-  const std::vector<std::string> crashes =
-      DriveSteps(o, rng, *emu, analyst, faults, daemon, log, summary, state_path, disk_faults);
-  faults.Disable();
+// What the run's end looked like, for the verdict and the report.
+struct Ending {
+  std::vector<std::string> crashes;  // how each daemon that ended on its own ended
+  bool settled = false;
+  Clock::duration steps_time{}, settle_time{};
+  int64_t idle_mark = 0, idle_writes = 0;
+  int stop_code = 0;  // of the last daemon, on SIGTERM
+};
+
+// The steps, then with faults off and the daemon up, the wait for it to settle.
+Ending DriveAndSettle(const Options& o, Emulator& emu, Actors& a, DiskFaults& disk_faults,
+                      const std::string& state_path, Clock::time_point started, Summary& summary) {
+  Ending e;
+  e.crashes = DriveSteps(o, a.rng, emu, a.analyst, a.faults, a.daemon, a.log, summary, state_path, disk_faults);
+  a.faults.Disable();
   disk_faults.FreeNow();
-  summary.faults = faults.fired();
-  if (!daemon.running()) daemon.Start();
+  summary.faults = a.faults.fired();
+  if (!a.daemon.running()) a.daemon.Start();
   const auto steps_done = Clock::now();
-  const bool settled = Settle(log, state_path, std::chrono::seconds(4), std::chrono::seconds(o.settle_seconds));
+  e.settled = Settle(a.log, state_path, std::chrono::seconds(4), std::chrono::seconds(o.settle_seconds));
   const auto settle_done = Clock::now();
-  // Idle: a few poll intervals with nothing to do must write nothing.
+  e.steps_time = steps_done - started;
+  e.settle_time = settle_done - steps_done;
+  return e;
+}
+
+// Idle: a few poll intervals with nothing to do must write nothing.
+void MeasureIdle(RequestLog& log, Ending& e) {
   log.Harvest();
-  const int64_t idle_mark = log.last_seq();
+  e.idle_mark = log.last_seq();
   std::this_thread::sleep_for(std::chrono::seconds(5));
   log.Harvest();
-  const int64_t idle_writes = log.EffectiveWritesAfter(idle_mark);
-  const int stop_code = daemon.Stop();
+  e.idle_writes = log.EffectiveWritesAfter(e.idle_mark);
+}
 
-  const nlohmann::json world_dump = emu->World();
-  const WorldIndex final_world(world_dump);
+// The daemon's final state, with the conflict journals of lost states: an operator keeps the moved file.
+StateSnapshot FinalState(const std::string& state_path, const std::vector<std::string>& lost_states) {
   StateSnapshot state = ReadState(state_path, true);
-  // The conflict journals of lost states count: an operator keeps the moved file.
-  for (const auto& lost : summary.lost_states) {
+  for (const auto& lost : lost_states) {
     const StateSnapshot old = ReadState(lost, false);
     state.conflicts.insert(old.conflicts.begin(), old.conflicts.end());
   }
-  summary.analyst_changes = history.analyst_changes;
-  OracleInput in{&final_world, &history, &log, &state, idle_writes, idle_mark, !summary.lost_states.empty()};
+  return state;
+}
+
+// The oracle's verdict over the end state, then what went wrong with the run itself.
+void Judge(const Options& o, const nlohmann::json& world_dump, const Actors& a, const StateSnapshot& state,
+           const Ending& e, Summary& summary) {
+  const WorldIndex final_world(world_dump);
+  summary.analyst_changes = a.history.analyst_changes;
+  OracleInput in{&final_world, &a.history, &a.log, &state, e.idle_writes, e.idle_mark, !summary.lost_states.empty()};
   summary.verdict = Check(in);
   Verdict& v = summary.verdict;
   for (const auto& p : summary.setup_problems) v.problems.push_back(p);
-  if (!settled) v.problems.push_back("did not settle within " + std::to_string(o.settle_seconds) + " s");
-  if (stop_code != 0) v.problems.push_back("xdrsync run exited " + std::to_string(stop_code) + " on SIGTERM");
-  for (const auto& c : crashes) v.problems.push_back("xdrsync run exited on its own: " + c.substr(0, 600));
-  if (log.overflowed()) v.problems.push_back("note: the request journal overflowed between harvests");
+  if (!e.settled) v.problems.push_back("did not settle within " + std::to_string(o.settle_seconds) + " s");
+  if (e.stop_code != 0) v.problems.push_back("xdrsync run exited " + std::to_string(e.stop_code) + " on SIGTERM");
+  for (const auto& c : e.crashes) v.problems.push_back("xdrsync run exited on its own: " + c.substr(0, 600));
+  if (a.log.overflowed()) v.problems.push_back("note: the request journal overflowed between harvests");
+}
 
+bool Failed(const Summary& s, const Ending& e) {
+  const Verdict& v = s.verdict;
+  return v.lost > 0 || v.duplicates > 0 || v.echoes > 0 || v.state_errors > 0 || !e.settled || e.stop_code != 0 ||
+         !e.crashes.empty() || !s.setup_problems.empty();
+}
+
+// The run's counters and timings, then the first 40 problems.
+void PrintReport(const Actors& a, const DiskFaults& disk_faults, const Summary& summary, const Ending& e,
+                 const StateSnapshot& state) {
+  const Verdict& v = summary.verdict;
   const auto secs = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
-  std::printf("daemon starts=%d state_losses=%zu disk_full=%d faults_by_kind: %s\n", daemon.starts(),
-              summary.lost_states.size(), disk_faults.episodes(), faults.Describe().c_str());
+  std::printf("daemon starts=%d state_losses=%zu disk_full=%d faults_by_kind: %s\n", a.daemon.starts(),
+              summary.lost_states.size(), disk_faults.episodes(), a.faults.Describe().c_str());
   std::printf("steps %.1f s, settle %.1f s; requests=%lld idle_writes=%lld ambiguous=%lld quarantined=%ld "
               "conflicts_journaled=%zu left_to_operator=%lld analyst_call_failures=%lld\n",
-              secs(steps_done - started), secs(settle_done - steps_done), static_cast<long long>(log.requests()),
-              static_cast<long long>(idle_writes), static_cast<long long>(v.ambiguous), state.quarantined,
+              secs(e.steps_time), secs(e.settle_time), static_cast<long long>(a.log.requests()),
+              static_cast<long long>(e.idle_writes), static_cast<long long>(v.ambiguous), state.quarantined,
               state.conflicts.size(), static_cast<long long>(v.left_to_operator),
-              static_cast<long long>(analyst.failed_calls()));
+              static_cast<long long>(a.analyst.failed_calls()));
   const size_t shown = std::min<size_t>(v.problems.size(), 40);
   for (size_t i = 0; i < shown; ++i) std::printf("problem: %s\n", v.problems[i].c_str());
   if (v.problems.size() > shown) std::printf("problem: ... and %zu more\n", v.problems.size() - shown);
-  const bool failed = v.lost > 0 || v.duplicates > 0 || v.echoes > 0 || v.state_errors > 0 || !settled ||
-                      stop_code != 0 || !crashes.empty() || !summary.setup_problems.empty();
-  emu.reset();
+}
+
+// A passed run leaves nothing behind (unless --keep); a failed one keeps its directory, with the
+// final world and a copy of the state, for the replay.
+void KeepOrRemove(const Options& o, bool failed, const nlohmann::json& world_dump, RunDir& run) {
   if (!failed && !o.keep) {
-    if (o.disk_full > 0) disk.Unmount();
+    if (o.disk_full > 0) run.disk.Unmount();
     std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
+    std::filesystem::remove_all(run.dir, ec);
   } else {
-    std::ofstream(dir + "/world.json") << world_dump.dump(1);
-    if (o.disk_full > 0) disk.CopyOut(dir + "/state.kept");  // the tmpfs ends with this process
-    std::printf("kept %s (daemonN.out, world.json, %s)\n", dir.c_str(),
+    std::ofstream(run.dir + "/world.json") << world_dump.dump(1);
+    if (o.disk_full > 0) run.disk.CopyOut(run.dir + "/state.kept");  // the tmpfs ends with this process
+    std::printf("kept %s (daemonN.out, world.json, %s)\n", run.dir.c_str(),
                 o.disk_full > 0 ? "state.kept/state.db" : "state.db");
   }
+}
+
+int RunChaos(const Options& o) {
+  RunDir run;
+  std::unique_ptr<Emulator> emu;
+  if (const int rc = SetUpRun(o, run, emu); rc != 0) return rc;
+  Summary summary;
+  Actors a(o, *emu, run);
+  const auto started = Clock::now();
+  DiskFaults disk_faults(o, a.rng, o.disk_full > 0 ? &run.disk : nullptr);
+  Ending ending = DriveAndSettle(o, *emu, a, disk_faults, run.state_path, started, summary);
+  MeasureIdle(a.log, ending);
+  ending.stop_code = a.daemon.Stop();
+
+  const nlohmann::json world_dump = emu->World();
+  const StateSnapshot state = FinalState(run.state_path, summary.lost_states);
+  Judge(o, world_dump, a, state, ending, summary);
+  PrintReport(a, disk_faults, summary, ending, state);
+  const bool failed = Failed(summary, ending);
+  emu.reset();
+  KeepOrRemove(o, failed, world_dump, run);
   PrintSummary(o, summary);
   return failed ? 1 : 0;
 }

@@ -107,97 +107,134 @@ bool Journaled(const OracleInput& in, const std::string& link, const std::string
   return in.state->conflicts.count({link, id, field}) > 0;
 }
 
+// The analysts' writes by what they wrote to: link/id/field and link/id/tag.
+struct Writes {
+  std::map<std::string, std::vector<const FieldOp*>> fields;
+  std::map<std::string, std::vector<const TagOp*>> tags;
+};
+
+Writes WritesOf(const History& h) {
+  Writes w;
+  for (const auto& op : h.fields) w.fields[History::Key(op.link, op.defender_id) + "/" + op.field].push_back(&op);
+  for (const auto& op : h.tags) w.tags[History::Key(op.link, op.defender_id) + "/" + op.tag].push_back(&op);
+  return w;
+}
+
+// A Defender incident and its one twin, each side in canonical form.
+struct Pair {
+  std::string link, id;
+  std::string key;  // link/id
+  Canon defender, sentinel;
+};
+
+// After a lost state, a disagreement the daemon journaled is for an operator to settle: counted,
+// not a problem.
+bool LeftToOperator(const OracleInput& in, const Pair& p, const std::string& field, Verdict& v) {
+  if (!in.state_lost || !Journaled(in, p.link, p.id, field)) return false;
+  ++v.left_to_operator;
+  return true;
+}
+
+// Both sides hold the same fields and tags. Returns what they disagree on ("tags" for the tags).
+std::set<std::string> CheckAgreement(const OracleInput& in, const Pair& p, Verdict& v) {
+  std::set<std::string> disagreeing;
+  for (const char* f : kFields) {
+    const std::string& d = p.defender.fields.at(f);
+    const std::string& s = p.sentinel.fields.at(f);
+    if (d != s) {
+      disagreeing.insert(f);
+      if (LeftToOperator(in, p, f, v)) continue;
+      Problem(v, &v.lost, p.key + ": " + f + " defender '" + d + "' sentinel '" + s + "'");
+    }
+  }
+  if (p.defender.tags != p.sentinel.tags && (disagreeing.insert("tags"), !LeftToOperator(in, p, "tags", v))) {
+    std::string dt, st;
+    for (const auto& t : p.defender.tags) dt += t + ",";
+    for (const auto& t : p.sentinel.tags) st += t + ",";
+    Problem(v, &v.lost, p.key + ": tags defender {" + dt + "} sentinel {" + st + "}");
+  }
+  return disagreeing;
+}
+
+// A field holds what the conflict policy picks from the analysts' writes to it (`list`): the
+// latest one, or, when both sides changed it, the other side's last value with the conflict journaled.
+void CheckFieldWrites(const OracleInput& in, const Pair& p, const char* f, const std::vector<const FieldOp*>& list,
+                      Verdict& v) {
+  const FieldOp* last_d = nullptr;
+  const FieldOp* last_s = nullptr;
+  for (const FieldOp* op : list) {
+    if (!op->maybe_noop) (op->side == Side::kDefender ? last_d : last_s) = op;
+  }
+  if (!last_d && !last_s) return;
+  const FieldOp* latest = last_s && (!last_d || last_s->seq > last_d->seq) ? last_s : last_d;
+  const FieldOp* other = latest == last_d ? last_s : last_d;
+  const std::string& final_value = p.defender.fields.at(f);
+  if (final_value == latest->value) return;
+  // A later write of the final value that the step's (older) view of the world took for a
+  // no-op: it was a change if the daemon's write landed in between.
+  if (std::any_of(list.begin(), list.end(), [&](const FieldOp* op) {
+        return op->maybe_noop && op->seq > latest->seq && op->value == final_value;
+      })) {
+    ++v.ambiguous;
+    return;
+  }
+  if (other && final_value == other->value) {
+    if (Journaled(in, p.link, p.id, f)) return;
+    if (latest->when - other->when < kConcurrent) {
+      ++v.ambiguous;
+      return;
+    }
+  }
+  Problem(v, &v.lost, p.key + ": " + f + " is '" + final_value + "', the analysts last wrote '" + latest->value +
+                          (other ? "' (other side '" + other->value + "')" : "'"));
+}
+
+// Each tag the analysts touched is present or absent as their last write to it left it.
+void CheckTagWrites(const OracleInput& in, const Pair& p, const std::map<std::string, std::vector<const TagOp*>>& tags,
+                    Verdict& v) {
+  for (const auto& [tk, list] : tags) {
+    if (tk.rfind(p.key + "/", 0) != 0) continue;
+    const TagOp* last = list.back();
+    const bool present = p.defender.tags.count(last->tag) > 0;
+    if (present == last->add) continue;
+    const TagOp* before = list.size() > 1 ? list[list.size() - 2] : nullptr;
+    if (before && before->side != last->side && last->when - before->when < kConcurrent) {
+      ++v.ambiguous;
+      continue;
+    }
+    // After a lost state, tags that differ between the sides are united (nothing is taken
+    // away without a base to say it was removed) and the disagreement journaled: a tag
+    // removed while the state was lost can come back, for an operator to see.
+    if (!last->add && present && LeftToOperator(in, p, "tags", v)) continue;
+    Problem(v, &v.lost, p.key + ": tag " + last->tag + (present ? " present" : " absent") + ", last " +
+                            (last->add ? "added" : "removed") + " on " +
+                            (last->side == Side::kDefender ? "defender" : "sentinel"));
+  }
+}
+
 // Agreement of every pair, and no lost change: each field holds what the conflict policy picks
 // from the analysts' writes — the latest one, or, when both sides changed, either side's last
 // value with the conflict in the journal.
 void CheckFields(const OracleInput& in, Verdict& v) {
-  std::map<std::string, std::vector<const FieldOp*>> ops;  // link/id/field
-  for (const auto& op : in.history->fields) ops[History::Key(op.link, op.defender_id) + "/" + op.field].push_back(&op);
-  std::map<std::string, std::vector<const TagOp*>> tag_ops;  // link/id/tag
-  for (const auto& op : in.history->tags) tag_ops[History::Key(op.link, op.defender_id) + "/" + op.tag].push_back(&op);
-
+  const Writes writes = WritesOf(*in.history);
   for (const auto& link : Links()) {
     for (const auto& [id, d] : in.world->View(link).defender) {
       const IncidentInfo* info = InfoOf(*in.history, link.name, id);
       const json* twin = in.world->Twin(link, id);
-      const std::string key = History::Key(link.name, id);
       if (!info || !twin) continue;  // no pair: counted by CheckTwins
-      const Canon dc = CanonOfDefender(link, d);
-      const Canon sc = CanonOfSentinel(*twin);
+      const Pair p{link.name, id, History::Key(link.name, id), CanonOfDefender(link, d), CanonOfSentinel(*twin)};
       if (info->merged_away) {
-        if (sc.fields.at("status") != "Closed") Problem(v, &v.lost, key + ": merged away, twin not closed");
+        if (p.sentinel.fields.at("status") != "Closed") Problem(v, &v.lost, p.key + ": merged away, twin not closed");
         continue;
       }
-      std::set<std::string> disagreeing;
-      const auto left_to_operator = [&](const std::string& f) {
-        if (!in.state_lost || !Journaled(in, link.name, id, f)) return false;
-        ++v.left_to_operator;
-        return true;
-      };
-      for (const char* f : kFields) {
-        if (dc.fields.at(f) != sc.fields.at(f)) {
-          disagreeing.insert(f);
-          if (left_to_operator(f)) continue;
-          Problem(v, &v.lost, key + ": " + f + " defender '" + dc.fields.at(f) + "' sentinel '" + sc.fields.at(f) + "'");
-        }
-      }
-      if (dc.tags != sc.tags && (disagreeing.insert("tags"), !left_to_operator("tags"))) {
-        std::string dt, st;
-        for (const auto& t : dc.tags) dt += t + ",";
-        for (const auto& t : sc.tags) st += t + ",";
-        Problem(v, &v.lost, key + ": tags defender {" + dt + "} sentinel {" + st + "}");
-      }
+      const std::set<std::string> disagreeing = CheckAgreement(in, p, v);
       if (info->merge_target) continue;  // a merge moves fields and tags the analysts did not write here
       for (const char* f : kFields) {
-        const auto& list = ops[key + "/" + f];
-        if (disagreeing.count(f) || list.empty()) continue;
-        const FieldOp* last_d = nullptr;
-        const FieldOp* last_s = nullptr;
-        for (const FieldOp* op : list) {
-          if (!op->maybe_noop) (op->side == Side::kDefender ? last_d : last_s) = op;
-        }
-        if (!last_d && !last_s) continue;
-        const FieldOp* latest = last_s && (!last_d || last_s->seq > last_d->seq) ? last_s : last_d;
-        const FieldOp* other = latest == last_d ? last_s : last_d;
-        const std::string& final_value = dc.fields.at(f);
-        if (final_value == latest->value) continue;
-        // A later write of the final value that the step's (older) view of the world took for a
-        // no-op: it was a change if the daemon's write landed in between.
-        if (std::any_of(list.begin(), list.end(), [&](const FieldOp* op) {
-              return op->maybe_noop && op->seq > latest->seq && op->value == final_value;
-            })) {
-          ++v.ambiguous;
-          continue;
-        }
-        if (other && final_value == other->value) {
-          if (Journaled(in, link.name, id, f)) continue;
-          if (latest->when - other->when < kConcurrent) {
-            ++v.ambiguous;
-            continue;
-          }
-        }
-        Problem(v, &v.lost, key + ": " + f + " is '" + final_value + "', the analysts last wrote '" + latest->value +
-                                (other ? "' (other side '" + other->value + "')" : "'"));
+        const auto list = writes.fields.find(p.key + "/" + f);
+        if (disagreeing.count(f) || list == writes.fields.end()) continue;
+        CheckFieldWrites(in, p, f, list->second, v);
       }
-      if (disagreeing.count("tags")) continue;
-      for (const auto& [tk, list] : tag_ops) {
-        if (tk.rfind(key + "/", 0) != 0) continue;
-        const TagOp* last = list.back();
-        const bool present = dc.tags.count(last->tag) > 0;
-        if (present == last->add) continue;
-        const TagOp* before = list.size() > 1 ? list[list.size() - 2] : nullptr;
-        if (before && before->side != last->side && last->when - before->when < kConcurrent) {
-          ++v.ambiguous;
-          continue;
-        }
-        // After a lost state, tags that differ between the sides are united (nothing is taken
-        // away without a base to say it was removed) and the disagreement journaled: a tag
-        // removed while the state was lost can come back, for an operator to see.
-        if (!last->add && present && left_to_operator("tags")) continue;
-        Problem(v, &v.lost, key + ": tag " + last->tag + (present ? " present" : " absent") + ", last " +
-                                (last->add ? "added" : "removed") + " on " +
-                                (last->side == Side::kDefender ? "defender" : "sentinel"));
-      }
+      if (!disagreeing.count("tags")) CheckTagWrites(in, p, writes.tags, v);
     }
   }
 }
