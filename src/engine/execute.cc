@@ -62,12 +62,20 @@ void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_
   });
   std::vector<std::vector<bool>> done(batches.size());
   for (size_t b = 0; b < batches.size(); ++b) done[b].assign(batches[b].writes.size(), false);
+  adopted.clear();
   for (const Item& item : order) {
     if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
     const Backlog& batch = batches[item.batch];
     const PendingWrite& row = batch.writes[item.index];
     done[item.batch][item.index] = true;
     if (row.deferred) continue;  // backing off after a failure; its time comes
+    if (row.kind != PendingWrite::Kind::kCreate && adopted.count(PairOf(batch.plan, row))) {
+      // Planned before the twin was known to exist: what it holds may make this write needless
+      // (comments an earlier attempt wrote) or wrong. Its row stays; the next cycle reads the
+      // twin and plans again.
+      (void)confirms.Fail(row.outbox_id, "twin found made: read before its other writes", now);
+      continue;
+    }
     if (!link_failure.ok()) {
       // 401/403 fail the link as a whole; the rows stay for the next cycle.
       (void)confirms.Fail(row.outbox_id, link_failure.ToString(), now + 60);
@@ -203,6 +211,7 @@ Status LinkRunner::Impl::ExecuteCreate(const reconcile::TwinCreate& c, const Bac
   if (created->name != c.twin_id) created_names[c.twin_id] = created->name;
   std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterCreate(source, *created));
   if (attempt.adopted) {
+    adopted.insert(c.defender_id);
     // Made by an earlier attempt that never recorded it: what the twin holds now may be an
     // analyst's since, and the Defender incident may have moved since that attempt was planned
     // (its first planning is kept with the pending pair; a lost state has none).

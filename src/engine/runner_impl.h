@@ -204,6 +204,9 @@ struct LinkRunner::Impl {
   Status link_failure;  // set when an auth failure means the whole link must stop this cycle
   std::map<std::string, std::string> created_names;  // twin id -> real Sentinel name (defender-alert)
   std::vector<Backlog> backlog;  // oldest first
+  // Defender ids whose creation found its twin made already (by an attempt never recorded, or
+  // before a lost state), during the running Execute: their other writes wait for a read of it.
+  std::set<std::string> adopted;
   // Held base moves of Sentinel writes confirmed this cycle, by pair: released with the pair's
   // Defender write when that one is confirmed too (tags written to both sides at once).
   std::map<std::string, std::vector<store::BaseMove>> held_sentinel_bases;
