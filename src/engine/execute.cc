@@ -31,22 +31,18 @@ int Urgency(const reconcile::Plan& plan, const PendingWrite& row) {
   return 3;
 }
 
-}  // namespace
+// One write of one batch, in the order Execute runs them.
+struct Slot {
+  int urgency;
+  Timestamp changed;  // creations: the Defender incident's last change
+  size_t batch, index;
+};
 
-void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_clock::time_point> deadline,
-                               Timestamp now, CycleReport& report) {
-  // By urgency; twins of the incidents changed last first (one an analyst is working on, the
-  // newest of a cold start's backlog); otherwise carried batches first (they are older), this
-  // cycle's after, and within a batch the plan's order (a creation before the comments on its twin).
-  std::vector<Backlog> batches = std::move(backlog);
-  backlog.clear();
-  batches.push_back(std::move(fresh));
-  struct Item {
-    int urgency;
-    Timestamp changed;  // creations: the Defender incident's last change
-    size_t batch, index;
-  };
-  std::vector<Item> order;
+// By urgency; twins of the incidents changed last first (one an analyst is working on, the
+// newest of a cold start's backlog); otherwise carried batches first (they are older), this
+// cycle's after, and within a batch the plan's order (a creation before the comments on its twin).
+std::vector<Slot> RunOrder(const std::vector<Backlog>& batches) {
+  std::vector<Slot> order;
   for (size_t b = 0; b < batches.size(); ++b) {
     for (size_t i = 0; i < batches[b].writes.size(); ++i) {
       const PendingWrite& w = batches[b].writes[i];
@@ -57,13 +53,24 @@ void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_
       order.push_back({Urgency(batches[b].plan, w), changed, b, i});
     }
   }
-  std::stable_sort(order.begin(), order.end(), [](const Item& a, const Item& b) {
+  std::stable_sort(order.begin(), order.end(), [](const Slot& a, const Slot& b) {
     return a.urgency != b.urgency ? a.urgency < b.urgency : b.changed < a.changed;
   });
+  return order;
+}
+
+}  // namespace
+
+void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_clock::time_point> deadline,
+                               Timestamp now, CycleReport& report) {
+  std::vector<Backlog> batches = std::move(backlog);
+  backlog.clear();
+  batches.push_back(std::move(fresh));
+  const std::vector<Slot> order = RunOrder(batches);
   std::vector<std::vector<bool>> done(batches.size());
   for (size_t b = 0; b < batches.size(); ++b) done[b].assign(batches[b].writes.size(), false);
   adopted.clear();
-  for (const Item& item : order) {
+  for (const Slot& item : order) {
     if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
     const Backlog& batch = batches[item.batch];
     const PendingWrite& row = batch.writes[item.index];
