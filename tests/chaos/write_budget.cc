@@ -5,8 +5,9 @@
 //   defender writes <= sentinel-side analyst actions + 3 (deep-link comment, two first-time probes)
 //   sentinel writes <= defender-side analyst actions after creation + 4 (twin creation: PUT or
 //                      createAlert + finishing PUT, alert-table comment, one description/label update)
-//   a merge adds to its target, on each side, the comments of its source pair + 3, and to the
-//   source 3 on the Sentinel side (close, label, notice) and 1 on the Defender side.
+//   a merge adds to its target, on each side, the comments of its source pair (its own and those
+//   earlier merges carried into it) + 3, and to the source 3 on the Sentinel side (close, label,
+//   notice) and 1 on the Defender side.
 // Writes beyond the bound, writes to no known pair, and any write in the idle window are echoes.
 #include <map>
 #include <regex>
@@ -50,11 +51,14 @@ void CheckWrites(const OracleInput& in, Verdict& v) {
     budgets[key].allowed[Index(c.side == Side::kDefender ? Side::kSentinel : Side::kDefender)] += 1;
     ++comments_of[key];
   }
+  // In the order they happened: a merge's target holds its source's comments from then on, so a
+  // later merge of that target carries them on once more (a chain: A into B, then B into C).
   for (const auto& m : h.merges) {
     const std::string source = History::Key(m.link, m.source), target = History::Key(m.link, m.target);
     for (size_t s = 0; s < 2; ++s) budgets[target].allowed[s] += comments_of[source] + 3;
     budgets[source].allowed[Index(Side::kSentinel)] += 3;
     budgets[source].allowed[Index(Side::kDefender)] += 1;
+    comments_of[target] += comments_of[source];
   }
 
   // Where each write lands.
