@@ -62,6 +62,12 @@ void Faults::Enable() {
   emu_.Call("POST", "/faults", {{"seed", seed_}, {"faults", rules}});
 }
 
+void Faults::LoseFirstCreateAlert() {
+  emu_.Call("POST", "/faults",
+            {{"id", "planted-create-alert"}, {"kind", "drop_after_apply"}, {"method", "POST"},
+             {"path_glob", kAims[0].glob}, {"count", 1}});
+}
+
 std::string Faults::Step() {
   if (!std::bernoulli_distribution(std::min(1.0, rate_ * 2))(rng_)) return "";
   const Aim& aim = kAims[std::uniform_int_distribution<size_t>(0, std::size(kAims) - 1)(rng_)];

@@ -16,6 +16,7 @@ class Faults {
   Faults(const Emulator& emu, std::mt19937_64& rng, double rate, uint64_t seed)
       : emu_(emu), rng_(rng), rate_(rate), seed_(seed) {}
   void Enable();             // installs the background rules
+  void LoseFirstCreateAlert();  // the next createAlert is applied, then its connection closed
   std::string Step();        // maybe adds one aimed rule; returns what it added ("" when none)
   void Disable();            // counts what fired, then removes every rule
   int64_t fired() const { return fired_; }

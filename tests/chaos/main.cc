@@ -226,7 +226,8 @@ int SetUpRun(const Options& o, RunDir& run, std::unique_ptr<Emulator>& emu) {
 
 // Who acts during a run, all drawing on the one random generator seeded by --seed.
 struct Actors {
-  // Opens the analysts' incidents, starts the daemon and turns the faults on, in that order.
+  // Opens the analysts' incidents, turns the faults on and starts the daemon, in that order (so
+  // that the daemon's first requests meet them too).
   Actors(const Options& o, Emulator& emu, const RunDir& run)
       : rng(o.seed),
         analyst(emu, rng, history, o.seed),
@@ -236,8 +237,9 @@ struct Actors {
     for (const auto& link : Links()) {
       for (int i = 0; i < o.open_incidents; ++i) analyst.CreateIncident(link);
     }
-    daemon.Start();
     faults.Enable();
+    if (o.lose_first_create_alert) faults.LoseFirstCreateAlert();
+    daemon.Start();
   }
   std::mt19937_64 rng;
   History history;

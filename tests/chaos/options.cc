@@ -47,6 +47,8 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
     } else if (a == "--disk-full") {
       if (!(v = value("--disk-full"))) return false;
       out->disk_full = std::atoi(v);
+    } else if (a == "--lose-first-create-alert") {
+      out->lose_first_create_alert = true;
     } else if (a == "--keep") {
       out->keep = true;
     } else if (a == "--verbose") {
@@ -55,7 +57,7 @@ bool ParseOptions(int argc, char** argv, Options* out, std::string* error) {
       *error = "unknown argument '" + a +
                "'; usage: xdrsync-chaos --seed N --steps M [--fault-rate 0.05] [--kills K] [--settle-seconds S] "
                "[--api-variance none|orderby-ignored|orderby-refused|live-skip|rotate] [--state-losses L] "
-               "[--open-incidents N] [--disk-full D] [--keep] [--verbose]";
+               "[--open-incidents N] [--disk-full D] [--lose-first-create-alert] [--keep] [--verbose]";
       return false;
     }
   }
@@ -84,6 +86,7 @@ std::string ReplayCommand(const Options& o) {
   if (o.state_losses > 0) s << " --state-losses " << o.state_losses;
   if (o.open_incidents != 3) s << " --open-incidents " << o.open_incidents;
   if (o.disk_full > 0) s << " --disk-full " << o.disk_full;
+  if (o.lose_first_create_alert) s << " --lose-first-create-alert";
   return s.str();
 }
 

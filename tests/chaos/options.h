@@ -26,6 +26,9 @@ struct Options {
   // Times the state's file system fills up (for 1 to 4 steps each): the state directory is a
   // small tmpfs in a private mount namespace (state_disk.h), so this needs root.
   int disk_full = 0;
+  // The first createAlert is applied and its answer lost (a drop_after_apply rule in place before
+  // the daemon starts): the planted-bug run needs one such outcome, not a chance of one.
+  bool lose_first_create_alert = false;
 };
 
 // Parses argv; false (with the message in *error) on a bad argument.
