@@ -46,7 +46,10 @@ std::optional<std::string> Planner::FollowChain(const std::string& start) const 
 void Planner::HandleRedirect(const DefenderIncident& a) {
   handled_.insert(a.id);
   const PairState* pair = FindPair(a.id);
-  // First seen already redirected: it never gets a twin (its survivor carries the story).
+  // First seen already redirected: it never gets a twin (its survivor carries the story). A twin
+  // it has already that no pair knows (made just before the merge, and its record lost with the
+  // state) is closed like any merged-away twin.
+  if (pair == nullptr) pair = PairOfUnknownTwin(a);
   if (pair == nullptr || pair->kind != PairKind::kActive) return;
   const auto survivor = FollowChain(a.id);
   if (!survivor) {
@@ -103,6 +106,19 @@ void Planner::HandleRedirect(const DefenderIncident& a) {
   tomb.kind = PairKind::kMerged;
   tomb.merged_into = *survivor;
   plan_.pairs.push_back({tomb, false, "merged into " + *survivor});
+}
+
+const PairState* Planner::PairOfUnknownTwin(const DefenderIncident& a) {
+  if (policy_.mode != LinkMode::kMirror) return nullptr;
+  const std::string twin = TwinId(policy_.defender_tenant_id, a.id);
+  const SentinelIncident* s = FindSentinel(twin);
+  if (s == nullptr) s = FindLabelledTwin(twin);
+  if (s == nullptr) return nullptr;
+  PairState pair;
+  pair.defender_id = a.id;
+  pair.sentinel_id = s->name;
+  pairs_[a.id] = pair;
+  return &pairs_[a.id];
 }
 
 bool Planner::MergeCloseOwed(const PairState& pair, const SentinelIncident& twin) const {

@@ -84,6 +84,9 @@ class Planner {
 
   // merges.cc: redirects, tombstones, comment carry-over.
   void HandleRedirect(const domain::DefenderIncident& a);
+  // The pair of a redirected incident's twin that no pair knows (by its name or its label), now
+  // known to the plan; nullptr when there is none.
+  const PairState* PairOfUnknownTwin(const domain::DefenderIncident& a);
   std::optional<std::string> FollowChain(const std::string& start) const;
   void CarryComments(const std::string& survivor_id, const domain::DefenderIncident* a,
                      const domain::SentinelIncident* a_twin, const std::string& from_pair);

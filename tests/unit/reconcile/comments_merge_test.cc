@@ -128,6 +128,30 @@ TEST(MergeTest, RedirectClosesLabelsPointsAndCarriesComments) {
   EXPECT_TRUE(w.Cycle().empty());
 }
 
+TEST(MergeTest, ATwinNoPairKnowsOfAnIncidentMergedAwayIsClosed) {
+  // Found by a chaos seed: a twin made just before its incident was merged away, whose record was
+  // lost with the state, stayed open: an incident first seen redirected was taken for one that
+  // never had a twin.
+  World w(Mirror());
+  w.NewDefender("A");
+  w.NewDefender("B");
+  w.Cycle();
+  w.Cycle();
+  const std::string a_twin = w.pairs["A"].sentinel_id;
+  w.pairs.erase("A");  // the state that knew it is lost
+  w.Merge("A", "B");
+  w.Cycle();
+  EXPECT_EQ(WireText(w.sentinel[a_twin].status), "Closed");
+  EXPECT_TRUE(domain::HasLabel(w.sentinel[a_twin], domain::kLabelRedirected));
+  EXPECT_EQ(CountContaining(w.sentinel[a_twin].comments, "merged this incident into incident B"), 1u);
+  ASSERT_TRUE(w.pairs.count("A"));
+  EXPECT_EQ(w.pairs["A"].kind, PairKind::kMerged);
+  EXPECT_EQ(w.pairs["A"].merged_into, "B");
+  for (int i = 0; i < 3; ++i) w.Cycle();
+  ExpectNoDuplicateCopies(w);
+  EXPECT_TRUE(w.Cycle().empty());
+}
+
 TEST(MergeTest, ACloseRefusedInTheMergeCycleIsFinishedByTheTombstonesVisit) {
   World w(Mirror());
   w.NewDefender("A");
