@@ -430,17 +430,11 @@ Status LinkRunner::Impl::ExecuteComment(const reconcile::CommentWrite& c, const 
     }
   }
   if (c.target == Side::kDefender) {
-    // Defender comments have no ids and a POST is not idempotent: after an attempt of ours (whose
-    // answer may have been lost), read first and skip it if it is there. A first attempt was
-    // planned from a read that did not hold it (a second instance with a state of its own is
-    // the rollover window of docs/reliability.md).
-    bool there = false;
-    if (row.attempts > 0 || row.reused) {
-      auto fresh = ctx.defender->Get(target);
-      if (!fresh.ok()) return fresh.status();
-      there = std::any_of(fresh->comments.begin(), fresh->comments.end(),
-                          [&](const domain::DefenderComment& x) { return domain::FindMarker(x.text) == c.uuid; });
-    }
+    // Defender comments have no ids and a POST is not idempotent: read first, skip if it is there.
+    auto fresh = ctx.defender->Get(target);
+    if (!fresh.ok()) return fresh.status();
+    const bool there = std::any_of(fresh->comments.begin(), fresh->comments.end(),
+                                   [&](const domain::DefenderComment& x) { return domain::FindMarker(x.text) == c.uuid; });
     if (!there) {
       auto r = ctx.defender->AddComment(target, c.text);
       if (!r.ok()) return r.status();

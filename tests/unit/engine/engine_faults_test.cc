@@ -1,5 +1,3 @@
-#include <algorithm>
-
 #include "engine_fixture.h"
 
 namespace xdrsync::engine::testing {
@@ -23,36 +21,6 @@ TEST_F(EngineTest, TransientWriteFailureIsRetriedNextCycleFromAFreshRead) {
   EXPECT_EQ(WireText(sentinel.Peek(twin).status), "Closed");
   EXPECT_LE(Settle(), 2);
   EXPECT_EQ(*store->OutboxDepth(std::string("contoso")), 0);
-}
-
-TEST_F(EngineTest, ADefenderCommentIsLookedForBeforeItIsPostedOnlyAfterAnAttemptOfOurs) {
-  defender.Add("1");
-  Settle();
-  const std::string twin = TwinName("1");
-  const auto copies = [&] {
-    const auto comments = defender.Peek("1").comments;
-    return std::count_if(comments.begin(), comments.end(),
-                         [](const domain::DefenderComment& c) { return c.text.find("isolated") != std::string::npos; });
-  };
-  // A first attempt: planned from the capture's read, posted without another.
-  sentinel.AddAnalystComment(twin, "isolated");
-  int gets = defender.Calls("Get");
-  ASSERT_TRUE(Cycle().status.ok());
-  EXPECT_EQ(copies(), 1);
-  EXPECT_EQ(defender.Calls("Get") - gets, 0) << "the listing showed the incident; nothing else reads it";
-  // After an attempt that failed, the next one looks first.
-  sentinel.AddAnalystComment(twin, "contained");
-  defender.FailNext("AddComment", Status(Code::kUnavailable, "connection reset"));
-  ASSERT_TRUE(Cycle().status.ok());
-  gets = defender.Calls("Get");
-  ASSERT_TRUE(Cycle().status.ok());
-  EXPECT_EQ(defender.Calls("Get") - gets, 1) << "the look before the second attempt";
-  EXPECT_LE(Settle(), 2);
-  EXPECT_EQ(copies(), 1);
-  const auto comments = defender.Peek("1").comments;
-  EXPECT_EQ(std::count_if(comments.begin(), comments.end(),
-                          [](const domain::DefenderComment& c) { return c.text.find("contained") != std::string::npos; }),
-            1);
 }
 
 TEST_F(EngineTest, ATimestampFromTheFutureNeverCarriesTheWatermarkAway) {
