@@ -41,12 +41,32 @@ ApiCaller::ApiCaller(http::Transport& transport, const Clock& clock, Logger& log
                     "Items (incidents, alerts, comments) the service sent that could not be read, by API.");
 }
 
-CallResult ApiCaller::Call(std::string_view method, const std::string& url, http::Headers headers, std::string body) {
+namespace {
+
+http::Request RequestOf(std::string_view method, const std::string& url, http::Headers headers, std::string body) {
   http::Request request;
   request.method = std::string(method);
   request.url = url;
   request.headers = std::move(headers);
   request.body = std::move(body);
+  return request;
+}
+
+}  // namespace
+
+CallResult ApiCaller::Call(std::string_view method, const std::string& url, http::Headers headers, std::string body) {
+  return Send(RequestOf(method, url, std::move(headers), std::move(body)));
+}
+
+CallResult ApiCaller::CallReadGuarded(std::string_view method, const std::string& url, http::Headers headers,
+                                      std::string body) {
+  http::Request request = RequestOf(method, url, std::move(headers), std::move(body));
+  request.read_guarded = true;
+  return Send(std::move(request));
+}
+
+CallResult ApiCaller::Send(http::Request request) {
+  const std::string url = request.url;
   request.deadline = config_.deadline;
   request.api = api_;
   request.tenant = config_.tenant;

@@ -48,6 +48,10 @@ class ApiCaller {
   // clients.h: "graph GET /v1.0/security/incidents/42: 403 Forbidden (Authorization_RequestDenied:
   // <message>; request-id <id>)". A failure below HTTP keeps the transport's code.
   CallResult Call(std::string_view method, const std::string& url, http::Headers headers = {}, std::string body = {});
+  // As Call, for a write whose only guard is a read made right before it (a Graph PATCH): sent at
+  // most once, never resent by the transport (http::Request::read_guarded).
+  CallResult CallReadGuarded(std::string_view method, const std::string& url, http::Headers headers,
+                             std::string body);
 
   // kParseError for a 2xx body that could not be read, with the call and the request id.
   static Status BodyError(const CallResult& call, const Status& parse);
@@ -68,6 +72,7 @@ class ApiCaller {
   const Clock& clock() const { return clock_; }
 
  private:
+  CallResult Send(http::Request request);
   std::string FailureDetail(const http::Response& response, const std::string& request_id) const;
   void NoteDate(const http::Response& response);
 

@@ -73,7 +73,7 @@ Result<DefenderIncident> GraphDefenderClient::Get(const std::string& id) {
 Result<DefenderIncident> GraphDefenderClient::Patch(const std::string& id, const domain::DefenderPatch& patch) {
   if (patch.empty())
     return InvalidArgument("graph PATCH " + UrlPath(IncidentUrl(id)) + ": empty patch, nothing to send");
-  CallResult call = caller_.Call("PATCH", IncidentUrl(id), WriteHeaders(), SerializeDefenderPatch(patch));
+  CallResult call = caller_.CallReadGuarded("PATCH", IncidentUrl(id), WriteHeaders(), SerializeDefenderPatch(patch));
   if (!call.ok()) return call.status;
   // The documented answer is 200 with the incident; a bare 204 is read back instead of guessed.
   if (Trim(call.body).empty()) return GetIncident(id, false);

@@ -101,12 +101,13 @@ class CpprestTransport final : public Transport {
     }
     if (request.method.empty()) return InvalidArgument("request to " + url->host + " has no method");
     try {
-      // A request that must not be repeated gets a connection of its own: cpprest resends any
+      // A request that must not be repeated (a POST, or a PATCH guarded only by a read) gets a
+      // connection of its own: cpprest resends any
       // request whose reused keep-alive connection fails before the status line, and that
       // resend would double a comment or a twin (deps notes §1). A fresh connection is never
       // resent; its client dies with the request.
       Result<std::shared_ptr<http_client>> client =
-          request.is_idempotent() ? ClientFor(*url) : Result<std::shared_ptr<http_client>>(NewClient(*url));
+          request.may_resend() ? ClientFor(*url) : Result<std::shared_ptr<http_client>>(NewClient(*url));
       if (!client.ok()) return client.status();
       return Execute(*client, request, *url);
     } catch (const std::exception& e) {
@@ -164,7 +165,7 @@ class CpprestTransport final : public Transport {
       message.headers().add("x-ms-return-client-request-id", "true");
     }
     if (!HasHeader(request.headers, "user-agent")) message.headers().add("User-Agent", options_.user_agent);
-    if (!request.is_idempotent()) message.headers().add("Connection", "close");
+    if (!request.may_resend()) message.headers().add("Connection", "close");
     const bool has_body_method = request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
     if (!request.body.empty() || has_body_method) {
       std::string content_type = HeaderValue(request.headers, "content-type");

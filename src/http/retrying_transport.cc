@@ -12,8 +12,10 @@ bool IsRetryableStatus(int status) {
 
 // A request that must not be repeated is retried only when the service said it did not apply it:
 // 429 (throttled) and 503 (refused at the door). A 500/502/504 or a broken connection leaves the
-// outcome unknown; the caller looks for its marker before it sends again.
+// outcome unknown; the caller looks for its marker before it sends again. A write guarded only by
+// a read is never repeated here: its caller reads again first.
 bool MayRepeat(const Request& request, const Result<Response>& result) {
+  if (request.read_guarded) return false;
   if (request.is_idempotent()) return true;
   return result.ok() && (result->status == 429 || result->status == 503);
 }

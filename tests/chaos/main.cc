@@ -311,7 +311,7 @@ void Judge(const Options& o, const nlohmann::json& world_dump, const Actors& a, 
 
 bool Failed(const Summary& s, const Ending& e) {
   const Verdict& v = s.verdict;
-  return v.lost > 0 || v.duplicates > 0 || v.echoes > 0 || v.state_errors > 0 || !e.settled || e.stop_code != 0 ||
+  return v.lost > 0 || v.duplicates > 0 || v.echoes > 0 || v.state_errors > 0 || v.unguarded > 0 || !e.settled || e.stop_code != 0 ||
          !e.crashes.empty() || !s.setup_problems.empty();
 }
 
@@ -323,27 +323,41 @@ void PrintReport(const Actors& a, const DiskFaults& disk_faults, const Summary& 
   std::printf("daemon starts=%d state_losses=%zu disk_full=%d faults_by_kind: %s\n", a.daemon.starts(),
               summary.lost_states.size(), disk_faults.episodes(), a.faults.Describe().c_str());
   std::printf("steps %.1f s, settle %.1f s; requests=%lld idle_writes=%lld ambiguous=%lld quarantined=%ld "
-              "conflicts_journaled=%zu left_to_operator=%lld analyst_call_failures=%lld\n",
+              "conflicts_journaled=%zu left_to_operator=%lld analyst_call_failures=%lld unguarded_patches=%lld\n",
               secs(e.steps_time), secs(e.settle_time), static_cast<long long>(a.log.requests()),
               static_cast<long long>(e.idle_writes), static_cast<long long>(v.ambiguous), state.quarantined,
               state.conflicts.size(), static_cast<long long>(v.left_to_operator),
-              static_cast<long long>(a.analyst.failed_calls()));
+              static_cast<long long>(a.analyst.failed_calls()), static_cast<long long>(v.unguarded));
   const size_t shown = std::min<size_t>(v.problems.size(), 40);
   for (size_t i = 0; i < shown; ++i) std::printf("problem: %s\n", v.problems[i].c_str());
   if (v.problems.size() > shown) std::printf("problem: ... and %zu more\n", v.problems.size() - shown);
 }
 
+// The emulator's journal as it ends: its request log (the last 20,000 requests, reads included) and
+// its history of changes.
+nlohmann::json Journal(const Emulator& emu) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const char* what : {"requests", "history"}) {
+    const ControlReply r = emu.Call("GET", std::string("/") + what);
+    j[what] = r.ok() ? r.body.value(what, nlohmann::json::array()) : nlohmann::json::array();
+  }
+  return j;
+}
+
 // A passed run leaves nothing behind (unless --keep); a failed one keeps its directory, with the
-// final world and a copy of the state, for the replay.
-void KeepOrRemove(const Options& o, bool failed, const nlohmann::json& world_dump, RunDir& run) {
+// final world, the emulator's request journal and history (every read and write of the daemon and
+// every analyst change, with the emulator's times), and a copy of the state, for the diagnosis.
+void KeepOrRemove(const Options& o, bool failed, const nlohmann::json& world_dump, const nlohmann::json& journal,
+                  RunDir& run) {
   if (!failed && !o.keep) {
     if (o.disk_full > 0) run.disk.Unmount();
     std::error_code ec;
     std::filesystem::remove_all(run.dir, ec);
   } else {
     std::ofstream(run.dir + "/world.json") << world_dump.dump(1);
+    std::ofstream(run.dir + "/journal.json") << journal.dump(1);
     if (o.disk_full > 0) run.disk.CopyOut(run.dir + "/state.kept");  // the tmpfs ends with this process
-    std::printf("kept %s (daemonN.out, world.json, %s)\n", run.dir.c_str(),
+    std::printf("kept %s (daemonN.out, world.json, journal.json, %s)\n", run.dir.c_str(),
                 o.disk_full > 0 ? "state.kept/state.db" : "state.db");
   }
 }
@@ -361,12 +375,13 @@ int RunChaos(const Options& o) {
   ending.stop_code = a.daemon.Stop();
 
   const nlohmann::json world_dump = emu->World();
+  const nlohmann::json journal = Journal(*emu);
   const StateSnapshot state = FinalState(run.state_path, summary.lost_states);
   Judge(o, world_dump, a, state, ending, summary);
   PrintReport(a, disk_faults, summary, ending, state);
   const bool failed = Failed(summary, ending);
   emu.reset();
-  KeepOrRemove(o, failed, world_dump, run);
+  KeepOrRemove(o, failed, world_dump, journal, run);
   PrintSummary(o, summary);
   return failed ? 1 : 0;
 }

@@ -250,7 +250,8 @@ void CheckState(const OracleInput& in, Verdict& v) {
 
 }  // namespace
 
-void CheckWrites(const OracleInput& in, Verdict& v);  // write_budget.cc
+void CheckWrites(const OracleInput& in, Verdict& v);       // write_budget.cc
+void CheckPatchGuards(const OracleInput& in, Verdict& v);  // patch_guard.cc
 
 Verdict Check(const OracleInput& in) {
   Verdict v;
@@ -258,6 +259,7 @@ Verdict Check(const OracleInput& in) {
   CheckComments(in, v);
   CheckFields(in, v);
   CheckWrites(in, v);
+  CheckPatchGuards(in, v);
   CheckState(in, v);
   return v;
 }

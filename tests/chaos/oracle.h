@@ -19,6 +19,7 @@ struct Verdict {
   int64_t writes = 0;      // effective daemon writes during the whole run
   int64_t ambiguous = 0;   // accepted: both sides changed within the same few seconds
   int64_t state_errors = 0;
+  int64_t unguarded = 0;   // a Defender PATCH sent without a read since the previous attempt
   // Accepted after a lost state only: a pair whose sides disagree with the disagreement journaled
   // (rebuilt pairs are journaled for an operator, never overwritten; spec §10).
   int64_t left_to_operator = 0;

@@ -1,8 +1,23 @@
 #include "request_log.h"
 
+#include <regex>
+
 namespace xdrsync::chaos {
 
 using nlohmann::json;
+
+namespace {
+
+std::string FaultOf(const json& q) {
+  const json& f = q.contains("fault") ? q["fault"] : json();
+  return f.is_string() ? f.get<std::string>() : (f.is_null() ? "" : f.dump());
+}
+
+bool Effective(int status, const std::string& fault) {
+  return status >= 200 && status < 300 && (fault.empty() || fault == "latency");
+}
+
+}  // namespace
 
 void RequestLog::Harvest() {
   const ControlReply r = emu_.Call("GET", "/requests");
@@ -19,6 +34,11 @@ void RequestLog::Harvest() {
     ++requests_;
     const std::string method = q.value("method", "");
     const std::string path = q.value("path", "");
+    static const std::regex incident("^/(?:v1\\.0|beta)/security/incidents/([^/?]+)$");
+    std::smatch m;
+    if ((method == "GET" || method == "PATCH") && std::regex_match(path, m, incident)) {
+      touches_.push_back({seq, method, m[1].str(), Effective(q.value("status", 0), FaultOf(q))});
+    }
     if (method == "GET" || path.rfind("/_control", 0) == 0 || path.find("/oauth2/") != std::string::npos ||
         path.find("/token") != std::string::npos) {
       continue;
@@ -29,11 +49,13 @@ void RequestLog::Harvest() {
     w.path = path;
     w.status = q.value("status", 0);
     w.time = q.value("time", "");
-    w.fault = q["fault"].is_string() ? q["fault"].get<std::string>() : (q["fault"].is_null() ? "" : q["fault"].dump());
+    w.fault = FaultOf(q);
     w.body = q.value("body", "");
     writes_.push_back(std::move(w));
   }
 }
+
+bool WriteRequest::effective() const { return Effective(status, fault); }
 
 int64_t RequestLog::EffectiveWritesAfter(int64_t seq) const {
   int64_t n = 0;

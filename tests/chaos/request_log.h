@@ -21,7 +21,14 @@ struct WriteRequest {
   // Took effect and was answered: a 2xx without an injected fault. A request whose effect the
   // daemon never heard of (a fault after applying) is not counted: the daemon must look again,
   // not write again, and a write it makes after looking is counted on its own.
-  bool effective() const { return status >= 200 && status < 300 && (fault.empty() || fault == "latency"); }
+  bool effective() const;
+};
+
+// A read or a PATCH of one Defender incident, for the read-before-PATCH rule (patch_guard.cc).
+struct DefenderTouch {
+  int64_t seq = 0;
+  std::string method, id;
+  bool effective = false;  // answered 2xx, no fault that withheld or spoiled the answer
 };
 
 class RequestLog {
@@ -32,6 +39,7 @@ class RequestLog {
   int64_t requests() const { return requests_; }
   bool overflowed() const { return overflowed_; }
   const std::vector<WriteRequest>& writes() const { return writes_; }
+  const std::vector<DefenderTouch>& defender_touches() const { return touches_; }
   int64_t EffectiveWritesAfter(int64_t seq) const;
 
  private:
@@ -40,6 +48,7 @@ class RequestLog {
   int64_t requests_ = 0;
   bool overflowed_ = false;
   std::vector<WriteRequest> writes_;
+  std::vector<DefenderTouch> touches_;
 };
 
 }  // namespace xdrsync::chaos

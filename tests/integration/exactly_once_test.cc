@@ -103,6 +103,39 @@ TEST_F(ExactlyOnceTest, CommentWhoseReplyIsLostIsFoundByItsMarkerNotPostedAgain)
   CommentLostReply("any");
 }
 
+TEST_F(ExactlyOnceTest, ADefenderPatchThatFailsIsNeverSentAgainWithoutANewRead) {
+  // Found by the chaos harness: Graph has no etag, so the read right before a PATCH is its only
+  // guard (spec §9). The transport retried a PATCH refused with a 5xx or a 429 after its back-off,
+  // without reading again, and wrote over a tag an analyst had added in between. Every PATCH of an
+  // incident must follow a read of it made after the previous attempt.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  const std::string id = emu_->CreateIncident(kContoso, {{"displayName", "Tag me"}, {"severity", "low"}});
+  Once();
+  const json twin = Twin(id);
+  json labels = twin["properties"].value("labels", json::array());
+  labels.push_back({{"labelName", "s-vip"}, {"labelType", "User"}});
+  emu_->UpdateArm(kWorkspace, twin.value("name", ""), {{"labels", labels}, {"author", "sam@soc.example"}});
+  for (int status : {503, 429, 500}) {
+    emu_->AddFault({{"kind", "status"}, {"status", status}, {"method", "PATCH"},
+                    {"path_glob", "/v1.0/security/incidents/" + id}, {"count", 1}});
+  }
+  emu_->ClearRequests();
+  for (int i = 0; i < 4; ++i) Xdrsync({"once"});
+  const json tags = emu_->Incident(kContoso, id).value("customTags", json::array());
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "s-vip"), tags.end()) << "the write never got through";
+  int patches = 0;
+  bool read_since_last_attempt = false;
+  for (const auto& r : emu_->Requests()) {
+    if (r.value("path", "") != "/v1.0/security/incidents/" + id) continue;
+    if (r.value("method", "") == "GET") read_since_last_attempt = true;
+    if (r.value("method", "") != "PATCH") continue;
+    ++patches;
+    EXPECT_TRUE(read_since_last_attempt) << "PATCH " << patches << " was sent without a new read";
+    read_since_last_attempt = false;
+  }
+  EXPECT_EQ(patches, 4) << "three refused, one applied";
+}
+
 TEST_F(ExactlyOnceTest, APutWhoseReplyIsLostIsFoundAppliedAtOnce) {
   // A twin PUT applied with its answer lost: the transport's retry meets our own new etag (412).
   // The twin is read at once and the write confirmed from that read, rather than left to a later

@@ -9,8 +9,8 @@
 // - a whole-request deadline (Request::deadline) on top of the library's per-step timeout;
 // - a `client-request-id` (random UUID v4) on every request that lacks one, with
 //   `return-client-request-id: true` (and the `x-ms-` forms ARM reads);
-// - one keep-alive connection pool per origin, shared by all threads; a request that is not
-//   idempotent (Request::is_idempotent) rides a connection of its own, which is never resent;
+// - one keep-alive connection pool per origin, shared by all threads; a request that must not
+//   be resent (Request::may_resend) rides a connection of its own, which is never resent;
 // - a response body larger than `max_response_bytes` is abandoned as it arrives (kUnavailable
 //   "response body larger than …"), announced by Content-Length or not.
 // The adapter never logs, so the Authorization header cannot end up in a log line from here.

@@ -48,7 +48,8 @@ class RetryingTransport final : public Transport {
                     Logger& logger, std::function<double()> random = DefaultRandom());
 
   // A request that is not idempotent (Request::is_idempotent) is retried only after 429 or 503,
-  // where the service did not apply it; any other failure is returned at once.
+  // where the service did not apply it; any other failure is returned at once. A read-guarded
+  // write (Request::read_guarded) is never retried here.
   // Returns the last result when attempts or time run out. When a backoff is cut short by
   // shutdown: the last HTTP response if there was one, else kUnavailable "shutting down".
   Result<Response> Send(const Request& request) override;

@@ -32,8 +32,15 @@ struct Request {
   // there) and never retried after an unknown outcome. A POST whose repetition is harmless (a
   // token request) sets `repeatable`.
   bool repeatable = false;
+  // A write whose only guard is a read made right before it (a Graph PATCH: Graph has no etag).
+  // It is sent at most once, like a POST, and never repeated even after a 429: a repeat, silent
+  // or after a back-off, would write over whatever someone changed since that read. The caller
+  // reads again before it sends again.
+  bool read_guarded = false;
   bool is_write() const { return method != "GET"; }
   bool is_idempotent() const { return method != "POST" || repeatable; }
+  // May ride a reused keep-alive connection (which a client library may resend on by itself).
+  bool may_resend() const { return is_idempotent() && !read_guarded; }
 };
 
 struct Response {

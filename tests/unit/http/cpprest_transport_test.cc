@@ -96,14 +96,14 @@ TEST(CpprestTransport, ReusesKeepAliveConnectionsPerOrigin) {
   EXPECT_LE(server.connections(), 2);
 }
 
-TEST(CpprestTransport, APostIsSentOnceEvenWhenItsConnectionDropsBeforeTheReply) {
-  // The service applies the POST, then the connection closes before the status line. cpprest
-  // resends any request whose *reused* connection fails that way; a POST (a new comment, a new
-  // twin) must reach the server exactly once and come back as an unknown outcome.
-  std::atomic<int> posts{0};
+// The service applies the write, then the connection closes before the status line. cpprest
+// resends any request whose *reused* connection fails that way; a write that must not be resent
+// must reach the server exactly once and come back as an unknown outcome.
+void ExpectSentOnceOnAConnectionOfItsOwn(const std::string& method, bool read_guarded) {
+  std::atomic<int> writes{0};
   TestServer server([&](int fd, const ReceivedRequest& request) {
-    if (request.head.rfind("POST", 0) == 0) {
-      ++posts;
+    if (request.head.rfind(method + " ", 0) == 0) {
+      ++writes;
       return After::kClose;
     }
     TestServer::SendAll(fd, HttpResponse(200, "{}"));
@@ -112,18 +112,29 @@ TEST(CpprestTransport, APostIsSentOnceEvenWhenItsConnectionDropsBeforeTheReply) 
   auto transport = MakeCpprestTransport(DirectOptions());
   ASSERT_TRUE(transport->Send(Get(server.Url())).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the GET's connection back in the pool
-  Request post = Get(server.Url("/incidents/1/comments"));
-  post.method = "POST";
-  post.body = R"({"@odata.type":"microsoft.graph.security.alertComment","comment":"x"})";
-  auto result = transport->Send(post);
+  Request write = Get(server.Url("/incidents/1/comments"));
+  write.method = method;
+  write.read_guarded = read_guarded;
+  write.body = R"({"comment":"x"})";
+  auto result = transport->Send(write);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), Code::kUnavailable);
-  EXPECT_EQ(posts.load(), 1);
+  EXPECT_EQ(writes.load(), 1);
   const auto requests = server.requests();
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(AsciiLower(requests[1].Header("connection")), "close");
-  EXPECT_EQ(server.connections(), 2) << "the POST rode a connection of its own";
+  EXPECT_EQ(server.connections(), 2) << "the " << method << " rode a connection of its own";
   EXPECT_TRUE(transport->Send(Get(server.Url())).ok()) << "reads go on as before";
+}
+
+TEST(CpprestTransport, APostIsSentOnceEvenWhenItsConnectionDropsBeforeTheReply) {
+  // A new comment, a new twin.
+  ExpectSentOnceOnAConnectionOfItsOwn("POST", false);
+}
+
+TEST(CpprestTransport, AReadGuardedPatchIsSentOnceEvenWhenItsConnectionDropsBeforeTheReply) {
+  // A Graph PATCH, whose only guard is the read made right before it.
+  ExpectSentOnceOnAConnectionOfItsOwn("PATCH", true);
 }
 
 TEST(CpprestTransport, SendsBodyAndContentType) {

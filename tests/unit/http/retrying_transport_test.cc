@@ -174,6 +174,32 @@ TEST_F(RetryingTransportTest, APostIsNeverRepeatedAfterAnUnknownOutcome) {
   EXPECT_EQ(inner_.calls(), 10u);
 }
 
+TEST_F(RetryingTransportTest, AReadGuardedPatchIsNeverRepeated) {
+  // A Graph PATCH is guarded only by the read made right before it (Graph has no etag): sent again
+  // after a back-off it would write over whatever an analyst changed meanwhile, even after a 429.
+  // Its caller reads again first.
+  auto retrying = Make();
+  Request patch = Get();
+  patch.method = "PATCH";
+  patch.url += "/1";
+  patch.read_guarded = true;
+  inner_.Push(Status(Code::kUnavailable, "PATCH graph.microsoft.com: connection reset"));
+  EXPECT_EQ(retrying.Send(patch).status().code(), Code::kUnavailable);
+  EXPECT_EQ(inner_.calls(), 1u);
+  for (int s : {429, 500, 502, 503, 504, 408}) {
+    SCOPED_TRACE(s);
+    const size_t before = inner_.calls();
+    inner_.PushStatus(s, {{"retry-after", "1"}});
+    EXPECT_EQ(retrying.Send(patch)->status, s);
+    EXPECT_EQ(inner_.calls(), before + 1);
+  }
+  EXPECT_TRUE(sleeper_.delays().empty());
+  patch.read_guarded = false;  // the same PATCH with an etag-like guard would be retried
+  inner_.PushStatus(503);
+  EXPECT_EQ(retrying.Send(patch)->status, 200);
+  EXPECT_EQ(inner_.calls(), 9u);
+}
+
 TEST_F(RetryingTransportTest, ShutdownDuringBackoffReturnsTheLastResponse) {
   sleeper_.Interrupt();
   inner_.PushStatus(503);
