@@ -14,6 +14,7 @@ std::string_view CodeName(Code code) {
     case Code::kResourceExhausted: return "resource_exhausted";
     case Code::kUnavailable: return "unavailable";
     case Code::kFailedPrecondition: return "failed_precondition";
+    case Code::kAborted: return "aborted";
     case Code::kDataLoss: return "data_loss";
     case Code::kInternal: return "internal";
   }

@@ -183,7 +183,8 @@ void LinkRunner::Impl::Failed(const PendingWrite& row, const Status& st, Timesta
     return;
   }
   const bool transient = st.code() == Code::kUnavailable || st.code() == Code::kResourceExhausted ||
-                         st.code() == Code::kConflict || st.code() == Code::kFailedPrecondition;
+                         st.code() == Code::kConflict || st.code() == Code::kFailedPrecondition ||
+                         st.code() == Code::kAborted;
   ctx.log->Log(transient ? LogLevel::kInfo : LogLevel::kWarning, "write.failed",
                {{"link", Link()}, {"error", st.ToString()}, {"attempts", std::to_string(row.attempts + 1)}});
   if (!transient && row.attempts + 1 >= ctx.options.max_attempts) {
@@ -333,6 +334,27 @@ Status LinkRunner::Impl::ExecuteSentinel(const reconcile::SentinelWrite& w, cons
 }
 
 Status LinkRunner::Impl::ExecuteDefender(const reconcile::DefenderWrite& w, const PendingWrite& row, Timestamp now) {
+  // A PATCH the rate budget held back after a wait (kAborted: its read went stale meanwhile) is
+  // read for again and then sent on the token it waited for.
+  Result<domain::DefenderIncident> response = Status(Code::kAborted, "not sent yet");
+  for (int attempt = 0; attempt < 3 && response.status().code() == Code::kAborted; ++attempt) {
+    response = ReadThenPatch(w);
+  }
+  if (!response.ok()) return response.status();
+  LogChanges(Side::kDefender, w.defender_id, "", w.changes);
+  std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterDefenderWrite(w, *response));
+  if (auto held = held_sentinel_bases.find(w.defender_id); held != held_sentinel_bases.end() && !w.hold_base.empty()) {
+    // Both halves of a two-sided write are confirmed: the common base moves to what each side
+    // answered, so a change an analyst made in between is seen as a change next cycle.
+    for (auto& b : held->second) bases.push_back(std::move(b));
+    for (auto& b : ToBaseMoves(Link(), reconcile::HeldBasesAfterDefenderWrite(w, *response))) bases.push_back(std::move(b));
+    held_sentinel_bases.erase(held);
+  }
+  return confirms.Confirm(row.outbox_id, std::move(bases),
+                                 AuditOf(Link(), w.defender_id, "", Side::kDefender, w.changes, now), {});
+}
+
+Result<domain::DefenderIncident> LinkRunner::Impl::ReadThenPatch(const reconcile::DefenderWrite& w) {
   // No etag on Defender: read right before the PATCH and re-plan if a field we are about to write
   // moved since the plan (the remaining window is one round trip; see docs/operations.md).
   auto fresh = ctx.defender->Get(w.defender_id);
@@ -349,31 +371,18 @@ Status LinkRunner::Impl::ExecuteDefender(const reconcile::DefenderWrite& w, cons
   }
   domain::DefenderPatch patch = domain::DefenderPatchFor(w.values, w.fields);
   if (Status s = SplitFirstTimeFields(w.defender_id, patch); !s.ok()) return s;
-  domain::DefenderIncident response = *fresh;
-  if (!patch.empty()) {
-    auto patched = ctx.defender->Patch(w.defender_id, patch);
-    if (!patched.ok()) {
-      auto landed = LandedAnyway(w, patched.status());
-      if (!landed) return patched.status();
-      patched = std::move(*landed);
-    }
-    response = std::move(*patched);
-    // The window in which an analyst's edit could be overwritten: from our read to the PATCH's
-    // answer (Graph has no etag). Measured, not hidden (docs/operations.md).
-    ctx.metrics->Observe("xdrsync_defender_patch_window_seconds", {{"link", Link()}},
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - read_at).count());
+  if (patch.empty()) return fresh;
+  auto patched = ctx.defender->Patch(w.defender_id, patch);
+  if (!patched.ok()) {
+    auto landed = LandedAnyway(w, patched.status());
+    if (!landed) return patched.status();
+    patched = std::move(*landed);
   }
-  LogChanges(Side::kDefender, w.defender_id, "", w.changes);
-  std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterDefenderWrite(w, response));
-  if (auto held = held_sentinel_bases.find(w.defender_id); held != held_sentinel_bases.end() && !w.hold_base.empty()) {
-    // Both halves of a two-sided write are confirmed: the common base moves to what each side
-    // answered, so a change an analyst made in between is seen as a change next cycle.
-    for (auto& b : held->second) bases.push_back(std::move(b));
-    for (auto& b : ToBaseMoves(Link(), reconcile::HeldBasesAfterDefenderWrite(w, response))) bases.push_back(std::move(b));
-    held_sentinel_bases.erase(held);
-  }
-  return confirms.Confirm(row.outbox_id, std::move(bases),
-                                 AuditOf(Link(), w.defender_id, "", Side::kDefender, w.changes, now), {});
+  // The window in which an analyst's edit could be overwritten: from our read to the PATCH's
+  // answer (Graph has no etag). Measured, not hidden (docs/operations.md).
+  ctx.metrics->Observe("xdrsync_defender_patch_window_seconds", {{"link", Link()}},
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - read_at).count());
+  return patched;
 }
 
 Status LinkRunner::Impl::SplitFirstTimeFields(const std::string& id, domain::DefenderPatch& patch) {

@@ -181,6 +181,7 @@ struct LinkRunner::Impl {
   std::optional<domain::SentinelIncident> LandedAnyway(const reconcile::SentinelWrite& w, const Status& failed);
   std::optional<domain::DefenderIncident> LandedAnyway(const reconcile::DefenderWrite& w, const Status& failed);
   Status ExecuteDefender(const reconcile::DefenderWrite& w, const PendingWrite& row, Timestamp now);
+  Result<domain::DefenderIncident> ReadThenPatch(const reconcile::DefenderWrite& w);
   Status ExecuteComment(const reconcile::CommentWrite& c, const PendingWrite& row, Timestamp now);
   void Failed(const PendingWrite& row, const Status& st, Timestamp now, CycleReport& report);
   static std::string PairOf(const reconcile::Plan& plan, const PendingWrite& row);

@@ -106,8 +106,27 @@ double BudgetTransport::ReadHeadroom(const std::string& api, const std::string& 
   return bucket == nullptr ? 1.0 : bucket->Share(clock_.Now());
 }
 
+bool BudgetTransport::TakePrepaid(const std::string& what) {
+  std::lock_guard lock(mu_);
+  auto it = prepaid_.find(what);
+  if (it == prepaid_.end()) return false;
+  const bool valid = clock_.Now() < it->second;
+  prepaid_.erase(it);
+  return valid;
+}
+
+void BudgetTransport::Prepay(const std::string& what) {
+  std::lock_guard lock(mu_);
+  const Timestamp now = clock_.Now();
+  std::erase_if(prepaid_, [&](const auto& p) { return p.second <= now; });  // unused ones lapse
+  prepaid_[what] = now + 60;
+}
+
 Result<Response> BudgetTransport::Send(const Request& request) {
-  if (Bucket* bucket = BucketFor(request.api + (request.is_write() ? "/write/" : "/read/") + request.tenant)) {
+  const std::string key = request.api + (request.is_write() ? "/write/" : "/read/") + request.tenant;
+  const std::string what = key + " " + request.method + " " + request.url;
+  Bucket* bucket = BucketFor(key);
+  if (bucket != nullptr && !(request.read_guarded && TakePrepaid(what))) {
     const int64_t wait_ms = bucket->Reserve(clock_.Now());
     if (wait_ms > 0) {
       metrics_.Observe("xdrsync_http_budget_wait_seconds", {{"api", request.api}},
@@ -115,6 +134,14 @@ Result<Response> BudgetTransport::Send(const Request& request) {
       if (!sleeper_.Sleep(wait_ms)) {
         bucket->Release();
         return Status(Code::kUnavailable, "shutting down while waiting for the " + request.api + " rate budget");
+      }
+      if (request.read_guarded && wait_ms > options_.read_guarded_max_wait_ms) {
+        // The read that guards this write is now older than the wait: the caller reads again and
+        // sends it at once on the token it waited for.
+        Prepay(what);
+        return Status(Code::kAborted, request.method + " " + HostOf(request.url) + ": waited " +
+                                          std::to_string(wait_ms) + " ms for the " + request.api +
+                                          " write budget; read again before sending");
       }
     }
   }

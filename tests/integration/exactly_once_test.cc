@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "sync_fixture.h"
@@ -134,6 +135,46 @@ TEST_F(ExactlyOnceTest, ADefenderPatchThatFailsIsNeverSentAgainWithoutANewRead) 
     read_since_last_attempt = false;
   }
   EXPECT_EQ(patches, 4) << "three refused, one applied";
+}
+
+TEST_F(ExactlyOnceTest, ADefenderPatchThatWaitsForItsRateBudgetIsReadForAgainAfterTheWait) {
+  // The read right before a PATCH is its only guard; a PATCH that waited for a Graph write token
+  // after that read could write over what an analyst changed during the wait. With 30 writes a
+  // minute (a burst of 5, then one every 2 s), six label changes make the sixth PATCH wait: it
+  // must be read for again after the wait, so that no PATCH follows its read by seconds.
+  ASSERT_NO_FATAL_FAILURE(StartEmulator());
+  config_["defender_tenants"][0]["writes_per_minute"] = 30;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) {
+    ids.push_back(emu_->CreateIncident(kContoso, {{"displayName", "Budget " + std::to_string(i)}, {"severity", "low"}}));
+  }
+  Once();
+  for (const auto& id : ids) {
+    const json twin = Twin(id);
+    json labels = twin["properties"].value("labels", json::array());
+    labels.push_back({{"labelName", "s-vip"}, {"labelType", "User"}});
+    emu_->UpdateArm(kWorkspace, twin.value("name", ""), {{"labels", labels}, {"author", "sam@soc.example"}});
+  }
+  emu_->ClearRequests();
+  Once();
+  std::map<std::string, double> read_at;
+  int patches = 0;
+  for (const auto& r : emu_->Requests()) {
+    const std::string path = r.value("path", "");
+    const std::string id = path.substr(path.rfind('/') + 1);
+    if (path.rfind("/v1.0/security/incidents/", 0) != 0 || path.find("/comments") != std::string::npos) continue;
+    const double at = SecondsOfDay(r.value("time", ""));
+    if (r.value("method", "") == "GET") read_at[id] = at;
+    if (r.value("method", "") != "PATCH") continue;
+    ++patches;
+    ASSERT_TRUE(read_at.count(id)) << "PATCH of " << id << " without a read";
+    EXPECT_LT(at - read_at[id], 1.0) << "the PATCH of " << id << " followed its read by " << at - read_at[id] << " s";
+  }
+  EXPECT_EQ(patches, 6);
+  for (const auto& id : ids) {
+    const json tags = emu_->Incident(kContoso, id).value("customTags", json::array());
+    EXPECT_NE(std::find(tags.begin(), tags.end(), "s-vip"), tags.end()) << id;
+  }
 }
 
 TEST_F(ExactlyOnceTest, APutWhoseReplyIsLostIsFoundAppliedAtOnce) {

@@ -17,10 +17,6 @@ class FaultsTest : public SyncTest {
     return out;
   }
   // Seconds since midnight of an emulator timestamp ("2025-06-01T10:20:30.1234567Z").
-  static double SecondsOfDay(const std::string& t) {
-    if (t.size() < 19) return 0;
-    return std::stoi(t.substr(11, 2)) * 3600.0 + std::stoi(t.substr(14, 2)) * 60.0 + std::stod(t.substr(17));
-  }
 };
 
 TEST_F(FaultsTest, ThrottlingAndServerErrorsAreRetriedUntilConverged) {

@@ -45,6 +45,11 @@ class SyncTest : public ::testing::Test {
   // The default scenario: tenants contoso, fabrikam and soc, the azure-portal workspace soc-ws in
   // soc, one app per tenant (kClientId / kSecret). Tests may edit it before StartEmulator.
   static nlohmann::json DefaultScenario();
+  // The time of day, in seconds, of an emulator timestamp ("2026-12-07T15:03:09.2266019Z").
+  static double SecondsOfDay(const std::string& t) {
+    if (t.size() < 19) return 0;
+    return std::stoi(t.substr(11, 2)) * 3600.0 + std::stoi(t.substr(14, 2)) * 60.0 + std::stod(t.substr(17));
+  }
   // The default scenario with soc-ws onboarded to the Defender portal, owned by `tenant`, and the
   // soc tenant's app holding `soc_roles` on Graph.
   static nlohmann::json OnboardedScenario(const std::string& tenant, const nlohmann::json& soc_roles);

@@ -21,6 +21,7 @@ enum class Code {
   kResourceExhausted,   // 429 or a local budget
   kUnavailable,         // 5xx, timeouts, resets: retry with backoff
   kFailedPrecondition,  // the world is not in the state the operation needs
+  kAborted,             // a read-guarded write not sent: its guard read went stale; read again, resend
   kDataLoss,
   kInternal,
 };

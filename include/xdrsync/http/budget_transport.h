@@ -25,6 +25,10 @@ struct BudgetOptions {
   // "graph/read" sets every Graph tenant and "graph/read/<tenant id>" one of them. A request whose
   // key matches nothing is not limited (login, managed identity).
   std::map<std::string, BucketLimits> limits;
+  // A read-guarded write (Request::read_guarded: a Graph PATCH) that would wait longer than this
+  // for its token is not sent after the wait: its guard read would be that much older. It comes
+  // back kAborted with the token kept for it; its caller reads again and sends it at once.
+  int64_t read_guarded_max_wait_ms = 100;
 };
 
 // Below the published limits with room to spare:
@@ -43,6 +47,8 @@ class BudgetTransport final : public Transport {
   ~BudgetTransport() override;
 
   // kUnavailable "shutting down" when a wait for a token is cut short; the request is not sent.
+  // kAborted after a long wait for a read-guarded write (BudgetOptions::read_guarded_max_wait_ms):
+  // not sent, its token kept for a minute for the same method and URL.
   Result<Response> Send(const Request& request) override;
 
   // How full the read bucket of (api, tenant) is now, as a share of its burst capacity: 1 when
@@ -55,6 +61,9 @@ class BudgetTransport final : public Transport {
   // The bucket for a key "<api>/<read|write>/<tenant>", or nullptr when the key is unlimited.
   Bucket* BucketFor(const std::string& key);
   void RecordRemaining(const Request& request, const Response& response);
+  // A token paid for a read-guarded write that was sent back for a new read (by method and URL).
+  bool TakePrepaid(const std::string& what);
+  void Prepay(const std::string& what);
 
   Transport& inner_;
   const BudgetOptions options_;
@@ -63,6 +72,7 @@ class BudgetTransport final : public Transport {
   Metrics& metrics_;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Bucket>> buckets_;
+  std::map<std::string, Timestamp> prepaid_;  // what -> until when the token is kept
 };
 
 }  // namespace xdrsync::http

@@ -100,6 +100,36 @@ TEST_F(BudgetTransportTest, ReadHeadroomIsTheShareOfTheBurstLeft) {
   EXPECT_DOUBLE_EQ(budget.ReadHeadroom("login", "t1"), 1.0) << "an unlimited key always has room";
 }
 
+TEST_F(BudgetTransportTest, AReadGuardedWriteThatWaitedIsSentBackForANewReadAndThenGoesAtOnce) {
+  // A Graph PATCH is guarded only by the read right before it: sent after a second's wait for its
+  // token, it could write over what an analyst changed in that second. It comes back unsent, its
+  // token kept; after the caller's new read it goes without waiting again.
+  BudgetTransport budget(inner_, DefaultBudgetOptions(), sleeper_, clock_, metrics_);
+  Request patch = Make("graph", "t1", "PATCH");
+  patch.read_guarded = true;
+  EXPECT_EQ(SendMany(budget, patch, 10), 0u) << "within the burst a read-guarded write goes at once";
+  auto held = budget.Send(patch);
+  ASSERT_FALSE(held.ok());
+  EXPECT_EQ(held.status().code(), Code::kAborted) << held.status().ToString();
+  EXPECT_NE(held.status().message().find("read again"), std::string::npos);
+  EXPECT_EQ(inner_.calls(), 10u) << "not sent after the wait";
+  EXPECT_EQ(sleeper_.delays().back(), 1'000) << "the wait for its token happened";
+  const size_t waits = sleeper_.delays().size();
+  EXPECT_TRUE(budget.Send(Make("graph", "t1")).ok());  // the caller's new read
+  EXPECT_TRUE(budget.Send(patch).ok());
+  EXPECT_EQ(inner_.calls(), 12u);
+  EXPECT_EQ(sleeper_.delays().size(), waits) << "the resend spent the token it waited for";
+  // A token kept for one incident is not another's, nor kept for ever.
+  Request other = patch;
+  other.url += "/2";
+  EXPECT_EQ(budget.Send(other).status().code(), Code::kAborted);
+  clock_.Advance(61);
+  SendMany(budget, Make("graph", "t1", "PATCH"), 10);  // the refilled burst spent by other writes
+  EXPECT_EQ(budget.Send(other).status().code(), Code::kAborted) << "a lapsed token is not spent";
+  // A write guarded otherwise (an etag, a marker) waits and is sent.
+  EXPECT_TRUE(budget.Send(Make("graph", "t1", "PATCH")).ok());
+}
+
 TEST_F(BudgetTransportTest, ShutdownEndsTheWaitWithoutSending) {
   BudgetTransport budget(inner_, DefaultBudgetOptions(), sleeper_, clock_, metrics_);
   SendMany(budget, Make("graph", "t1"), 20);
