@@ -50,18 +50,25 @@ void Sha256::Block(const uint8_t* block) {
     const uint32_t s1 = Rotr(w[i - 2], 17) ^ Rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
-  std::array<uint32_t, 8> v = h_;  // a b c d e f g h
+  // The working variables in locals the compiler keeps in registers: the same instructions as a
+  // shifted array, but no loads and stores on the way (about a fifth of the store's CPU a change).
+  uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
   for (size_t i = 0; i < 64; ++i) {
-    const uint32_t s1 = Rotr(v[4], 6) ^ Rotr(v[4], 11) ^ Rotr(v[4], 25);
-    const uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-    const uint32_t t1 = v[7] + s1 + ch + kRound[i] + w[i];
-    const uint32_t s0 = Rotr(v[0], 2) ^ Rotr(v[0], 13) ^ Rotr(v[0], 22);
-    const uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-    const uint32_t t2 = s0 + maj;
-    std::copy_backward(v.begin(), v.end() - 1, v.end());
-    v[4] += t1;
-    v[0] = t1 + t2;
+    const uint32_t s1 = Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25);
+    const uint32_t ch = (e & f) ^ (~e & g);
+    const uint32_t t1 = h + s1 + ch + kRound[i] + w[i];
+    const uint32_t s0 = Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22);
+    const uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + s0 + maj;
   }
+  const uint32_t v[8] = {a, b, c, d, e, f, g, h};
   for (size_t i = 0; i < 8; ++i) h_[i] += v[i];
 }
 

@@ -123,10 +123,20 @@ std::optional<NamedBase> ReadEntry(Reader& r, Previous (&previous)[2], bool& sam
 }  // namespace
 
 std::string EncodeBases(const std::vector<NamedBase>& bases) {
+  // What is kept of each value, computed once: a digest of a long text costs a SHA-256 over it.
+  std::vector<std::string> kept(bases.size());
+  for (size_t i = 0; i < bases.size(); ++i) kept[i] = Kept(bases[i].side, bases[i].field, bases[i].base.value);
+  auto defender_kept = [&](std::string_view field) -> const std::string* {
+    for (size_t i = 0; i < bases.size(); ++i) {
+      if (bases[i].side == Side::kDefender && bases[i].field == field) return &kept[i];
+    }
+    return nullptr;
+  };
   std::string out;
   for (Side side : {Side::kDefender, Side::kSentinel}) {
     const NamedBase* prev = nullptr;
-    for (const auto& b : bases) {
+    for (size_t i = 0; i < bases.size(); ++i) {
+      const NamedBase& b = bases[i];
       if (b.side != side) continue;
       out += side == Side::kDefender ? "d." : "s.";
       out += b.field;
@@ -143,12 +153,11 @@ std::string EncodeBases(const std::vector<NamedBase>& bases) {
         PutBytes(out, b.base.stamp.etag);
       }
       out += b.base.own_write ? " 1 " : " 0 ";
-      const std::string kept = Kept(side, b.field, b.base.value);
-      const std::string* mirror = side == Side::kSentinel ? DefenderValue(bases, b.field) : nullptr;
-      if (mirror && Kept(Side::kDefender, b.field, *mirror) == kept) {
+      const std::string* mirror = side == Side::kSentinel ? defender_kept(b.field) : nullptr;
+      if (mirror && *mirror == kept[i]) {
         out += '=';
       } else {
-        PutBytes(out, kept);
+        PutBytes(out, kept[i]);
       }
       prev = &b;
     }

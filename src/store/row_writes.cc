@@ -1,3 +1,5 @@
+#include <map>
+
 #include "store/packed_bases.h"
 #include "store/rows.h"
 
@@ -36,18 +38,21 @@ Result<std::vector<NamedBase>> ReadBases(Db& db, std::string_view op, const Pair
 }
 
 Status PutBases(Db& db, std::string_view op, const std::vector<BaseMove>& moves) {
-  // One read-modify-write of each pair's row, the moves applied in their order.
-  std::vector<const BaseMove*> left;
-  for (const auto& m : moves) left.push_back(&m);
-  while (!left.empty()) {
-    const PairKey key = left.front()->pair;
+  // One read-modify-write of each pair's row, the moves applied in their order; the pairs in the
+  // order of their first move. Grouped in one pass: a decision of a thousand changes moves six
+  // thousand bases.
+  std::vector<std::pair<const PairKey*, std::vector<const BaseMove*>>> groups;
+  std::map<std::pair<std::string_view, std::string_view>, size_t> group_of;
+  for (const auto& m : moves) {
+    auto [it, added] = group_of.try_emplace({m.pair.link, m.pair.defender_id}, groups.size());
+    if (added) groups.push_back({&m.pair, {}});
+    groups[it->second].second.push_back(&m);
+  }
+  for (const auto& [key_ptr, list] : groups) {
+    const PairKey& key = *key_ptr;
     auto bases = ReadBases(db, op, key);
     if (!bases.ok()) return bases.status();
-    std::erase_if(left, [&](const BaseMove* m) {
-      if (m->pair != key) return false;
-      SetBase(*bases, m->side, FieldName(m->field), m->base);
-      return true;
-    });
+    for (const BaseMove* m : list) SetBase(*bases, m->side, FieldName(m->field), m->base);
     Status s = db.Exec(op,
                        "INSERT INTO pair_bases (link, defender_id, packed) VALUES (?, ?, ?) "
                        "ON CONFLICT (link, defender_id) DO UPDATE SET packed = excluded.packed",
