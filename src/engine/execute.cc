@@ -69,7 +69,6 @@ void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_
   const std::vector<Slot> order = RunOrder(batches);
   std::vector<std::vector<bool>> done(batches.size());
   for (size_t b = 0; b < batches.size(); ++b) done[b].assign(batches[b].writes.size(), false);
-  adopted.clear();
   for (const Slot& item : order) {
     if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
     const Backlog& batch = batches[item.batch];
@@ -109,6 +108,14 @@ void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_
     batches[b].writes = std::move(left);
     backlog.push_back(std::move(batches[b]));
   }
+  // A pair whose twin was found made keeps its carried writes waiting until they come up again
+  // (and go back to the outbox, whose rows make the pair be read and planned anew); a pair with
+  // none carried is done with here.
+  std::set<std::string> still_carried;
+  for (const auto& batch : backlog) {
+    for (const auto& w : batch.writes) still_carried.insert(PairOf(batch.plan, w));
+  }
+  std::erase_if(adopted, [&](const std::string& id) { return !still_carried.count(id); });
   ctx.metrics->Set("xdrsync_writes_carried", {{"link", Link()}}, static_cast<double>(report.carried));
 }
 
@@ -143,7 +150,10 @@ void LinkRunner::Impl::DropSuperseded(const std::set<std::string>& replanned) {
     });
   }
   std::erase_if(backlog, [](const Backlog& b) { return b.writes.empty(); });
-  for (const auto& id : replanned) held_sentinel_bases.erase(id);
+  for (const auto& id : replanned) {
+    held_sentinel_bases.erase(id);
+    adopted.erase(id);  // planned anew from a read of its twin
+  }
 }
 
 std::string LinkRunner::Impl::PairOf(const reconcile::Plan& plan, const PendingWrite& row) {

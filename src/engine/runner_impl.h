@@ -206,7 +206,8 @@ struct LinkRunner::Impl {
   std::map<std::string, std::string> created_names;  // twin id -> real Sentinel name (defender-alert)
   std::vector<Backlog> backlog;  // oldest first
   // Defender ids whose creation found its twin made already (by an attempt never recorded, or
-  // before a lost state), during the running Execute: their other writes wait for a read of it.
+  // before a lost state): their other writes, in this Execute or carried past its deadline to a
+  // later one, wait for a read of the twin (a new plan of the pair drops the id).
   std::set<std::string> adopted;
   // Held base moves of Sentinel writes confirmed this cycle, by pair: released with the pair's
   // Defender write when that one is confirmed too (tags written to both sides at once).
