@@ -14,11 +14,17 @@ void PutBytes(std::string& out, std::string_view bytes) {
   out += bytes;
 }
 
-const std::string* DefenderValue(const std::vector<NamedBase>& bases, std::string_view field) {
-  for (const auto& b : bases) {
-    if (b.side == Side::kDefender && b.field == field) return &b.base.value;
+// Where the Defender base of `field` is in `bases`, or bases.size() when it has none.
+size_t DefenderIndex(const std::vector<NamedBase>& bases, std::string_view field) {
+  for (size_t i = 0; i < bases.size(); ++i) {
+    if (bases[i].side == Side::kDefender && bases[i].field == field) return i;
   }
-  return nullptr;
+  return bases.size();
+}
+
+const std::string* DefenderValue(const std::vector<NamedBase>& bases, std::string_view field) {
+  const size_t i = DefenderIndex(bases, field);
+  return i < bases.size() ? &bases[i].base.value : nullptr;
 }
 
 // What is kept of a base's value: the text, or its digest for long free text (domain::BaseValue).
@@ -127,10 +133,8 @@ std::string EncodeBases(const std::vector<NamedBase>& bases) {
   std::vector<std::string> kept(bases.size());
   for (size_t i = 0; i < bases.size(); ++i) kept[i] = Kept(bases[i].side, bases[i].field, bases[i].base.value);
   auto defender_kept = [&](std::string_view field) -> const std::string* {
-    for (size_t i = 0; i < bases.size(); ++i) {
-      if (bases[i].side == Side::kDefender && bases[i].field == field) return &kept[i];
-    }
-    return nullptr;
+    const size_t i = DefenderIndex(bases, field);
+    return i < bases.size() ? &kept[i] : nullptr;
   };
   std::string out;
   for (Side side : {Side::kDefender, Side::kSentinel}) {
