@@ -218,7 +218,7 @@ bool IsAuthFailure(const Status& s);
 
 // How the pairs this cycle reconciled looked (sweep.cc): a mark for each active pair whose sides
 // were both read and whose stored sighting differs; a forgetting mark for pairs the plan must
-// revisit. Pairs being created are left out.
+// revisit (a tombstone too: the full sweep reads it again). Pairs being created are left out.
 std::vector<store::SeenMark> SeenMarks(const reconcile::Input& in, const Capture& cap, const reconcile::Plan& plan);
 
 }  // namespace xdrsync::engine

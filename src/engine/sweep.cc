@@ -160,11 +160,13 @@ std::vector<store::SeenMark> SeenMarks(const reconcile::Input& in, const Capture
     auto pit = cap.pairs.find(id);
     if (pit == cap.pairs.end() || creating.count(id)) continue;
     const store::Pair& pair = pit->second;
-    if (pair.state != store::PairState::kActive) continue;
+    const bool active = pair.state == store::PairState::kActive;
+    if (!active && pair.state != store::PairState::kMerged) continue;
     if (plan.revisit.count(id)) {
       if (!pair.seen_defender.is_zero()) marks.push_back({pair.key, Timestamp(), "", 0});
       continue;
     }
+    if (!active) continue;  // a tombstone is given no sighting, only a forgotten one
     auto d = in.observed.defender.find(id);
     auto s = in.observed.sentinel.find(pair.sentinel_id);
     if (d == in.observed.defender.end() || s == in.observed.sentinel.end()) continue;

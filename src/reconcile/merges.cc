@@ -1,5 +1,6 @@
 // Defender merges (spec §6): A redirected into B closes A's twin, labels it, points at B, carries
 // every human comment of A and of A's twin to B and B's twin once, and makes A a tombstone.
+#include <algorithm>
 #include <set>
 
 #include "planner.h"
@@ -72,6 +73,16 @@ void Planner::HandleRedirect(const DefenderIncident& a) {
       plan_.notices.push_back({a.id, "survivor " + *survivor + " has no twin yet; merge handling waits"});
       return;
     }
+  }
+  // The comments of A and of A's twin are carried once, in the cycle that makes A a tombstone:
+  // against a target side whose comments were not read (a failed read, and its record of what we
+  // wrote lost with the state), every carried comment would be written again. The whole merge
+  // waits for a cycle that reads both; A is read again then (its sighting is forgotten).
+  if (const PairState* target = CarryTarget(*survivor); target != nullptr && !CarryTargetRead(*target)) {
+    plan_.notices.push_back({a.id, "survivor " + target->defender_id + " of merged incident " + a.id +
+                                       " was not read on both sides this cycle; merge handling waits for it"});
+    plan_.revisit.insert(a.id);
+    return;
   }
   const SentinelIncident* a_twin = FindSentinel(pair->sentinel_id);
   if (a_twin != nullptr) {
@@ -161,14 +172,27 @@ void Planner::CloseMergedTwin(const PairState& pair, const std::string& survivor
   FlushSentinel(pair, a_twin, w);
 }
 
-void Planner::CarryComments(const std::string& survivor_id, const DefenderIncident* a,
-                            const SentinelIncident* a_twin, const std::string& from_pair) {
+const PairState* Planner::CarryTarget(const std::string& survivor_id) const {
   // Resolve the survivor's own tombstone chain in our state (B itself may have merged on).
   const PairState* target = FindPair(survivor_id);
   for (int hop = 0; target && target->kind == PairKind::kMerged && hop < kMaxRedirectHops; ++hop) {
     target = FindPair(target->merged_into);
   }
-  if (target == nullptr || target->kind != PairKind::kActive) return;
+  return target != nullptr && target->kind == PairKind::kActive ? target : nullptr;
+}
+
+bool Planner::CarryTargetRead(const PairState& target) const {
+  if (FindDefender(target.defender_id) == nullptr) return false;
+  if (FindSentinel(target.sentinel_id) != nullptr) return true;
+  return std::any_of(plan_.creations.begin(), plan_.creations.end(),
+                     [&](const TwinCreate& c) { return c.defender_id == target.defender_id; });
+}
+
+bool Planner::CarryComments(const std::string& survivor_id, const DefenderIncident* a,
+                            const SentinelIncident* a_twin, const std::string& from_pair) {
+  const PairState* target = CarryTarget(survivor_id);
+  if (target == nullptr) return true;
+  if (!CarryTargetRead(*target)) return false;
   std::vector<Carried> carried;
   if (a != nullptr) {
     const auto ids = domain::CanonicalDefenderCommentIds(a->comments);
@@ -195,9 +219,8 @@ void Planner::CarryComments(const std::string& survivor_id, const DefenderIncide
       carried.push_back({uuid, domain::RenderCopiedComment(uuid, Side::kSentinel, author, c.created, c.message)});
     }
   }
-  const DefenderIncident* b = FindDefender(target->defender_id);
   const SentinelIncident* b_twin = FindSentinel(target->sentinel_id);
-  const std::vector<std::string> b_markers = b ? MarkersIn(*b) : std::vector<std::string>{};
+  const std::vector<std::string> b_markers = MarkersIn(*FindDefender(target->defender_id));
   const std::vector<std::string> bt_markers = b_twin ? MarkersIn(*b_twin) : std::vector<std::string>{};
   PendingWrites w;
   SentinelIncident fresh;  // a twin created in this plan has no comments yet
@@ -224,6 +247,7 @@ void Planner::CarryComments(const std::string& survivor_id, const DefenderIncide
     sw.labels_added = w.labels_added;
     plan_.sentinel_writes.push_back(std::move(sw));
   }
+  return true;
 }
 
 void Planner::VisitMergedPair(const PairState& pair, const SentinelIncident& s) {
@@ -242,7 +266,8 @@ void Planner::VisitMergedPair(const PairState& pair, const SentinelIncident& s) 
                                s.last_modified_by, "merged-source", policy_.conflict(f), "journal-only"});
     plan_.base_updates.push_back({pair.defender_id, Side::kSentinel, f, {sv[f], {s.last_modified, s.etag}, false}});
   }
-  CarryComments(pair.merged_into, nullptr, &s, pair.defender_id);
+  // Comments on A's twin since the merge wait for a cycle that reads the survivor's sides.
+  if (!CarryComments(pair.merged_into, nullptr, &s, pair.defender_id)) plan_.revisit.insert(pair.defender_id);
 }
 
 }  // namespace xdrsync::reconcile

@@ -88,8 +88,14 @@ class Planner {
   // known to the plan; nullptr when there is none.
   const PairState* PairOfUnknownTwin(const domain::DefenderIncident& a);
   std::optional<std::string> FollowChain(const std::string& start) const;
-  void CarryComments(const std::string& survivor_id, const domain::DefenderIncident* a,
+  // Carries the human comments of A and of A's twin to the carry target's sides; false (nothing
+  // planned) while a side of the target was not read this cycle.
+  bool CarryComments(const std::string& survivor_id, const domain::DefenderIncident* a,
                      const domain::SentinelIncident* a_twin, const std::string& from_pair);
+  // The active pair a merge's comments go to: the survivor's, or where our state says it merged on.
+  const PairState* CarryTarget(const std::string& survivor_id) const;
+  // Both sides of the carry target are known this cycle: read, or its twin created by this plan.
+  bool CarryTargetRead(const PairState& target) const;
   void VisitMergedPair(const PairState& pair, const domain::SentinelIncident& s);
   bool MergeCloseOwed(const PairState& pair, const domain::SentinelIncident& twin) const;
   void CloseMergedTwin(const PairState& pair, const std::string& survivor, const domain::SentinelIncident& a_twin);

@@ -142,6 +142,46 @@ TEST_F(EngineTest, CommentsCarriedByAMergeAreNotWrittenAgainWhenTheSurvivorsTwin
             1);
 }
 
+TEST_F(EngineTest, AMergeSeenAfterALostStateIsCarriedOnlyAgainstTheSurvivorsTwinOnceRead) {
+  // Found by the long chaos run: the state (and its record of the comments a merge carried) was
+  // lost; a later cycle handled the merge again while the survivor twin's read failed, and wrote
+  // every carried comment to it once more.
+  defender.Add("1").comments.push_back({"D1: host isolated", "bob@contoso.com", clock.Now()});
+  defender.Add("2");
+  Settle();
+  sentinel.AddAnalystComment(TwinName("1"), "S1: mailbox checked");
+  defender.Edit("1", [](domain::DefenderIncident& d) {
+    d.status = domain::ParseDStatus("redirected");
+    d.redirect_incident_id = "2";
+  });
+  Settle();
+  const std::string survivor_twin = TwinName("2");
+  const int puts = sentinel.Calls("PutComment");
+  const int posts = defender.Calls("AddComment");
+  std::filesystem::remove(dir / "state.db");
+  std::filesystem::remove(dir / "state.db-wal");
+  std::filesystem::remove(dir / "state.db-shm");
+  Reopen();
+  Settle();  // the pairs and the tombstone are found again; what was carried is not on record
+  EXPECT_EQ(sentinel.Calls("PutComment"), puts);
+  // An analyst edits the merged-away twin; the survivor twin's read fails in that cycle.
+  sentinel.Edit(TwinName("1"), [](domain::SentinelIncident& s) { s.labels.push_back({"late", "User"}); });
+  sentinel.FailNextGetOf(survivor_twin, Status(Code::kParseError, "arm GET: invalid JSON"));
+  (void)Cycle();
+  EXPECT_EQ(sentinel.Calls("PutComment"), puts) << "carried comments written again";
+  Settle();
+  EXPECT_EQ(sentinel.Calls("PutComment"), puts);
+  EXPECT_EQ(defender.Calls("AddComment"), posts);
+  for (const char* text : {"D1: host isolated", "S1: mailbox checked"}) {
+    const auto comments = sentinel.Peek(survivor_twin).comments;
+    EXPECT_EQ(std::count_if(comments.begin(), comments.end(),
+                            [&](const domain::SentinelComment& c) { return c.message.find(text) != std::string::npos; }),
+              1)
+        << text;
+  }
+  EXPECT_EQ((*store->PairByDefenderId("contoso", "1"))->state, store::PairState::kMerged);
+}
+
 TEST_F(EngineTest, EtagConflictIsReplannedNotOverwritten) {
   defender.Add("1");
   Settle();

@@ -101,6 +101,8 @@ Plan World::Cycle(const std::function<void()>& between, bool approved) {
   in.now = now;
   in.observed.defender = defender;
   in.observed.sentinel = sentinel;
+  for (const auto& name : unread_sentinel) in.observed.sentinel.erase(name);
+  unread_sentinel.clear();
   in.pairs = pairs;
   in.approved = approved;
   in.remap = remap;

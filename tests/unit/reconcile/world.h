@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ class World {
   // acting between the two halves of a two-sided write).
   std::function<void()> between_sides;
   bool remap = false;           // plan as `xdrsync remap` does (Input::remap)
+  // Sentinel incidents left out of the next cycle's observation (their reads failed); cleared by it.
+  std::set<std::string> unread_sentinel;
   // Keep the bases of every title, description and closing comment as digests (whatever their
   // length), as the state store keeps long ones (domain::BaseValue).
   bool digest_bases = false;
