@@ -53,6 +53,18 @@ store::QuarantineChange Bad(const std::string& link, Side side, const api::ItemE
   return {q, false};
 }
 
+// A listing that came back whole, every item readable, saw every change made before it began
+// (on the service's clock: ours plus the offset its Date headers show). The watermark may move
+// there though nothing newer was listed, so a quiet link stops listing its last burst once the
+// overlap has passed; the overlap, counted back from there, still covers skew and changes shown late.
+template <typename Item>
+std::optional<Timestamp> ListedUpTo(const api::Listing<Item>& listing, Timestamp began, int64_t offset_ticks,
+                                    Timestamp limit) {
+  if (!listing.complete || !listing.errors.empty()) return std::nullopt;
+  const Timestamp t = began.PlusTicks(offset_ticks);
+  return t > limit ? limit : t;
+}
+
 }  // namespace
 
 Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap,
@@ -123,6 +135,7 @@ Status LinkRunner::Impl::ListDefender(Timestamp since, Timestamp now, Capture& c
   size_t future = 0;
   Newest(cap.newest_defender,
          CappedNewest(listing->items, &domain::DefenderIncident::last_update, listing->newest, limit, &future));
+  Newest(cap.newest_defender, ListedUpTo(*listing, now, ctx.defender->ClockOffset(), limit));
   for (auto& d : listing->items) {
     cap.touched.insert(d.id);
     cap.observed.defender[d.id] = std::move(d);
@@ -160,6 +173,7 @@ Status LinkRunner::Impl::ListSentinel(Timestamp since, Timestamp now, std::map<s
   size_t future = 0;
   Newest(cap.newest_sentinel,
          CappedNewest(listing->items, &domain::SentinelIncident::last_modified, listing->newest, limit, &future));
+  Newest(cap.newest_sentinel, ListedUpTo(*listing, now, ctx.sentinel->ClockOffset(), limit));
   CountFuture(Side::kSentinel, future, limit);
   return Status::Ok();
 }

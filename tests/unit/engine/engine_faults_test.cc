@@ -52,6 +52,29 @@ TEST_F(EngineTest, ATimestampFromTheFutureNeverCarriesTheWatermarkAway) {
   EXPECT_GE(metrics.Value("xdrsync_sync_lag_seconds", {{"link", "contoso"}, {"side", "defender"}}), 0);
 }
 
+TEST_F(EngineTest, AQuietLinkStopsListingItsLastBurstOnceTheOverlapHasPassed) {
+  // The watermark used to move only with a newer listed item, so every idle cycle listed (and
+  // compared) the whole last burst again, until the next change: 187 list pages a cycle at
+  // 10,000 pairs. A listing that came back whole moves it to when the listing began.
+  for (const char* id : {"1", "2", "3", "4", "5"}) defender.Add(id);
+  Settle();
+  const Labels link = {{"link", "contoso"}};
+  clock.Advance(200);  // past the 120 s overlap, nothing changed
+  ASSERT_TRUE(Cycle().status.ok());
+  const double compared = metrics.Value("xdrsync_capture_pairs_unchanged_total", link);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Cycle().status.ok());
+  EXPECT_EQ(metrics.Value("xdrsync_capture_pairs_unchanged_total", link), compared)
+      << "idle cycles listed the last burst again";
+  EXPECT_LE(metrics.Value("xdrsync_sync_lag_seconds", {{"link", "contoso"}, {"side", "defender"}}), 10);
+  // Changes after the quiet time still flow both ways.
+  defender.Edit("3", [](domain::DefenderIncident& d) { d.severity = domain::ParseDSeverity("high"); });
+  sentinel.Edit(TwinName("4"), [](domain::SentinelIncident& s) { s.labels.push_back({"analyst-tag", "User"}); });
+  Settle();
+  EXPECT_EQ(WireText(sentinel.Peek(TwinName("3")).severity), "High");
+  const auto tags = defender.Peek("4").custom_tags;
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "analyst-tag"), tags.end());
+}
+
 TEST_F(EngineTest, CreationWhoseReplyWasLostIsRecoveredAndChangesStillFlow) {
   defender.Add("1");
   sentinel.LoseNextPutReply(Status(Code::kUnavailable, "connection reset after the PUT was applied"));
