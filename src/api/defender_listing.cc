@@ -89,7 +89,8 @@ void GraphDefenderClient::NoteExpandFailed() {
 
 Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timestamp> since,
                                                             const std::string& extra_filter, bool with_alerts) {
-  Collector collector(caller_.clock().Now() + kFutureSkewSeconds);
+  const Timestamp began = caller_.clock().Now();
+  Collector collector(began + kFutureSkewSeconds);
   bool complete = true;
   bool newest_trusted = true;  // false: an item older than the newest seen may be unseen
   bool expand = with_alerts && ExpandAllowed();
@@ -156,6 +157,7 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
   }
   Listing<DefenderIncident> listing = std::move(collector).Finish();
   listing.complete = complete;
+  listing.began = began;
   if (!newest_trusted) listing.newest.reset();
   caller_.CountItems(listing.items.size());
   return listing;

@@ -75,6 +75,7 @@ Result<Listing<SentinelIncident>> ArmSentinelClient::ListOpen() {
   // One listing per open status: `eq` on properties/status is what integrations are seen to use;
   // `ne` and `or` are not confirmed to work on the service.
   Listing<SentinelIncident> all;
+  all.began = caller_.clock().Now();
   for (const char* status : {"New", "Active"}) {
     Listing<SentinelIncident> one;
     Status s = ListPages(Url("", "$filter=" + EncodeQueryValue(std::string("properties/status eq '") + status + "'") +
@@ -90,7 +91,8 @@ Result<Listing<SentinelIncident>> ArmSentinelClient::ListOpen() {
 }
 
 Status ArmSentinelClient::ListPages(std::string url, Listing<SentinelIncident>* listing) {
-  Collector collector(caller_.clock().Now() + kFutureSkewSeconds);
+  const Timestamp began = caller_.clock().Now();
+  Collector collector(began + kFutureSkewSeconds);
   std::set<std::string> seen;
   int empty_in_a_row = 0;
   bool complete = true;
@@ -126,6 +128,7 @@ Status ArmSentinelClient::ListPages(std::string url, Listing<SentinelIncident>* 
   }
   *listing = std::move(collector).Finish();
   listing->complete = complete;
+  listing->began = began;
   caller_.CountItems(listing->items.size());
   return Status::Ok();
 }

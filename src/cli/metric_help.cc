@@ -18,6 +18,8 @@ void DescribeSyncMetrics(Metrics& metrics) {
       {"xdrsync_conflicts_total", "counter", "Fields both sides changed differently, by link, field and policy."},
       {"xdrsync_echoes_suppressed_total", "counter", "Observations of xdrsync's own writes, ignored."},
       {"xdrsync_capture_pairs_unchanged_total", "counter", "Listed incidents whose pair had not changed since the last sync."},
+      {"xdrsync_sentinel_listings_shared_total", "counter",
+       "Sentinel listings answered with a listing of the same workspace another link made moments before."},
       {"xdrsync_sweep_pairs_skipped_total", "counter", "Pairs a full sweep did not re-read: neither side had changed."},
       {"xdrsync_outbox_depth", "gauge", "Writes decided but not yet confirmed, by link."},
       {"xdrsync_quarantine_size", "gauge", "Incidents or fields set aside after repeated failures, by link."},

@@ -1,9 +1,11 @@
 #include "runtime.h"
 
+#include <algorithm>
 #include <map>
 
 #include "metric_help.h"
 #include "xdrsync/api/http_clients.h"
+#include "xdrsync/api/shared_listings.h"
 #include "xdrsync/auth/token_provider.h"
 #include "xdrsync/engine/twin_creator.h"
 #include "xdrsync/http/authorizing_transport.h"
@@ -220,6 +222,17 @@ WayChoice ChooseWay(Runtime::Parts& p, const SentinelWorkspace& ws, Logger& log,
   return c;
 }
 
+// How old a listing of a workspace its links may share (api::ShareListings), in ticks: 0 (none) for
+// a workspace of one link, else half the floor of adaptive polling and at most 2 s, so a link is
+// never answered with the listing of its own previous cycle.
+int64_t ListingShareWindow(const Config& config, const std::string& workspace) {
+  const auto links = std::count_if(config.links.begin(), config.links.end(),
+                                   [&](const LinkConfig& l) { return l.sentinel == workspace; });
+  if (links < 2) return 0;
+  const int64_t floor = std::min(config.min_poll_seconds, config.poll_interval_seconds);
+  return std::min<int64_t>(2 * Timestamp::kTicksPerSecond, floor * Timestamp::kTicksPerSecond / 2);
+}
+
 }  // namespace
 
 std::vector<std::string> CredentialWarnings(const Config& config) {
@@ -279,6 +292,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Build(const Config& config, http::Tran
     o.api_version = w.api_version;
     o.tenant = w.tenant_id;
     p.sentinels[w.name] = api::MakeArmSentinelClient(**ch, o, clock, log, metrics);
+    if (const int64_t window = ListingShareWindow(config, w.name); window > 0) {
+      p.sentinels[w.name] = api::ShareListings(std::move(p.sentinels[w.name]), window, clock, metrics, w.name);
+    }
   }
   for (const auto& l : config.links) {
     LinkInfo info{l.name, l.defender, l.sentinel,

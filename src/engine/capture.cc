@@ -57,11 +57,12 @@ store::QuarantineChange Bad(const std::string& link, Side side, const api::ItemE
 // (on the service's clock: ours plus the offset its Date headers show). The watermark may move
 // there though nothing newer was listed, so a quiet link stops listing its last burst once the
 // overlap has passed; the overlap, counted back from there, still covers skew and changes shown late.
+// A listing that does not say when it began is taken to have begun with the cycle (`cycle_began`).
 template <typename Item>
-std::optional<Timestamp> ListedUpTo(const api::Listing<Item>& listing, Timestamp began, int64_t offset_ticks,
+std::optional<Timestamp> ListedUpTo(const api::Listing<Item>& listing, Timestamp cycle_began, int64_t offset_ticks,
                                     Timestamp limit) {
   if (!listing.complete || !listing.errors.empty()) return std::nullopt;
-  const Timestamp t = began.PlusTicks(offset_ticks);
+  const Timestamp t = listing.began.value_or(cycle_began).PlusTicks(offset_ticks);
   return t > limit ? limit : t;
 }
 

@@ -38,6 +38,8 @@ struct Listing {
   // False when the listing ended early (its page budget spent, paging stalled or looping): what
   // it left out is unknown, so its absence from `items` says nothing.
   bool complete = true;
+  // When its first page was asked for, on our clock (left empty by clients that do not say).
+  std::optional<Timestamp> began;
 };
 
 class DefenderClient {

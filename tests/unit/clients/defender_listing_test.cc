@@ -57,6 +57,7 @@ TEST_F(DefenderListingTest, FollowsNextLinksToTheEnd) {
   EXPECT_EQ(Ids(*listing), (std::vector<std::string>{"1", "2", "3", "4", "5"}));
   EXPECT_TRUE(listing->errors.empty());
   EXPECT_EQ(listing->newest, Timestamp::Parse(T(5)).value());
+  EXPECT_EQ(listing->began, clock_.Now()) << "a listing says when it began (the watermark may move there)";
   for (const http::Request& r : transport_.requests()) {
     EXPECT_EQ(HeaderOf(r, "Prefer"), "include-unknown-enum-members");
     EXPECT_EQ(r.api, "graph");

@@ -63,6 +63,7 @@ TEST_F(SentinelClientTest, ListChangedFollowsNextLinkThroughShortAndEmptyPages) 
   ASSERT_EQ(listing->items.size(), 3u);
   EXPECT_EQ(listing->items[2].name, "c");
   EXPECT_EQ(listing->newest, *Timestamp::Parse("2025-06-01T10:03:00Z"));
+  EXPECT_EQ(listing->began, clock_.Now()) << "a listing says when it began (the watermark may move there)";
   for (const http::Request& r : transport_.requests()) {
     EXPECT_EQ(r.api, "arm");
     EXPECT_EQ(r.tenant, "t-ws");
