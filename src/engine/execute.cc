@@ -369,18 +369,19 @@ Result<domain::DefenderIncident> LinkRunner::Impl::ReadThenPatch(const reconcile
   // moved since the plan (the remaining window is one round trip; see docs/operations.md).
   auto fresh = ctx.defender->Get(w.defender_id);
   if (!fresh.ok()) return fresh.status();
-  const auto read_at = std::chrono::steady_clock::now();
-  const domain::FieldValues now_values = reconcile::DefenderValues(*fresh);
-  for (const auto& [field, expected] : w.expected) {
-    if (!domain::SameValue(Side::kDefender, field, now_values[field], expected)) {
-      ctx.metrics->Add("xdrsync_replans_total", {{"link", Link()}, {"side", "defender"}});
-      return Status(Code::kFailedPrecondition, "defender incident " + w.defender_id + " changed " +
-                                                   std::string(domain::FieldName(field)) +
-                                                   " since it was read; re-planned next cycle");
-    }
-  }
+  auto read_at = std::chrono::steady_clock::now();
+  if (Status s = StillAsPlanned(w, *fresh); !s.ok()) return s;
   domain::DefenderPatch patch = domain::DefenderPatchFor(w.values, w.fields);
-  if (Status s = SplitFirstTimeFields(w.defender_id, patch); !s.ok()) return s;
+  auto probed = ProbeFirstTimeFields(w.defender_id, patch);
+  if (!probed.ok()) return probed.status();
+  if (*probed) {
+    // A probe is a PATCH of its own: the rest goes only after a new read, so an analyst's edit
+    // made meanwhile is seen (found by the long chaos run: two PATCHes after one read).
+    fresh = ctx.defender->Get(w.defender_id);
+    if (!fresh.ok()) return fresh.status();
+    read_at = std::chrono::steady_clock::now();
+    if (Status s = StillAsPlanned(w, *fresh); !s.ok()) return s;
+  }
   if (patch.empty()) return fresh;
   auto patched = ctx.defender->Patch(w.defender_id, patch);
   if (!patched.ok()) {
@@ -395,30 +396,50 @@ Result<domain::DefenderIncident> LinkRunner::Impl::ReadThenPatch(const reconcile
   return patched;
 }
 
-Status LinkRunner::Impl::SplitFirstTimeFields(const std::string& id, domain::DefenderPatch& patch) {
+Status LinkRunner::Impl::StillAsPlanned(const reconcile::DefenderWrite& w, const domain::DefenderIncident& now) {
+  // A field that holds what the plan expected, or already what we are about to write (a probe of
+  // ours, or an analyst who made the same change), loses nothing to the PATCH.
+  const domain::FieldValues now_values = reconcile::DefenderValues(now);
+  for (const auto& [field, expected] : w.expected) {
+    if (domain::SameValue(Side::kDefender, field, now_values[field], expected) ||
+        domain::SameValue(Side::kDefender, field, now_values[field], w.values[field])) {
+      continue;
+    }
+    ctx.metrics->Add("xdrsync_replans_total", {{"link", Link()}, {"side", "defender"}});
+    return Status(Code::kFailedPrecondition, "defender incident " + w.defender_id + " changed " +
+                                                 std::string(domain::FieldName(field)) +
+                                                 " since it was read; re-planned next cycle");
+  }
+  return Status::Ok();
+}
+
+Result<bool> LinkRunner::Impl::ProbeFirstTimeFields(const std::string& id, const domain::DefenderPatch& patch) {
   // Two Defender writes are not confirmed by Microsoft's docs. The first time a tenant needs one,
   // it goes in a PATCH of its own so a 400 can be attributed, and the answer is remembered.
+  // True when a probe was sent (and accepted).
   struct Probe {
     const char* key;
-    bool needed;
     domain::DefenderPatch alone;
   };
   std::vector<Probe> probes;
   if (patch.status && *patch.status == domain::DStatus::kInProgress) {
     domain::DefenderPatch p;
     p.status = patch.status;
-    probes.push_back({"defender.in_progress", true, p});
+    probes.push_back({"defender.in_progress", p});
   }
   if (patch.resolving_comment) {
     domain::DefenderPatch p;
     p.resolving_comment = patch.resolving_comment;
-    probes.push_back({"defender.resolving_comment", true, p});
+    probes.push_back({"defender.resolving_comment", p});
   }
+  bool sent = false;
   for (auto& probe : probes) {
     if (Meta(probe.key) == "ok") continue;
+    if (sent) return Status(Code::kAborted, "one probe per read; the next after a new read");
     auto r = ctx.defender->Patch(id, probe.alone);
     if (r.ok()) {
       (void)ctx.store->SetLinkMeta(Link(), probe.key, "ok");
+      sent = true;
       continue;
     }
     if (r.status().code() == Code::kInvalidArgument) {
@@ -428,7 +449,7 @@ Status LinkRunner::Impl::SplitFirstTimeFields(const std::string& id, domain::Def
     }
     return r.status();
   }
-  return Status::Ok();
+  return sent;
 }
 
 Status LinkRunner::Impl::ExecuteComment(const reconcile::CommentWrite& c, const PendingWrite& row, Timestamp now) {

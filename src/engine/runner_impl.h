@@ -188,7 +188,11 @@ struct LinkRunner::Impl {
   void ReleaseQuarantine(const std::string& defender_id, Timestamp now);
   // Commits the queued confirmations; a failure fails the cycle (their rows stay and are re-planned).
   void CommitConfirms();
-  Status SplitFirstTimeFields(const std::string& id, domain::DefenderPatch& patch);
+  // Sends each first-time field of `patch` alone once per link (true when one was sent).
+  Result<bool> ProbeFirstTimeFields(const std::string& id, const domain::DefenderPatch& patch);
+  // kFailedPrecondition (and a re-plan) when a field `w` writes holds neither what was planned
+  // from nor what `w` writes.
+  Status StillAsPlanned(const reconcile::DefenderWrite& w, const domain::DefenderIncident& now);
 
   // link_runner.cc
   reconcile::LinkPolicy EffectivePolicy();

@@ -37,7 +37,7 @@ void RequestLog::Harvest() {
     static const std::regex incident("^/(?:v1\\.0|beta)/security/incidents/([^/?]+)$");
     std::smatch m;
     if ((method == "GET" || method == "PATCH") && std::regex_match(path, m, incident)) {
-      touches_.push_back({seq, method, m[1].str(), Effective(q.value("status", 0), FaultOf(q))});
+      touches_.push_back({seq, method, m[1].str(), q.value("status", 0), FaultOf(q)});
     }
     if (method == "GET" || path.rfind("/_control", 0) == 0 || path.find("/oauth2/") != std::string::npos ||
         path.find("/token") != std::string::npos) {
@@ -56,6 +56,13 @@ void RequestLog::Harvest() {
 }
 
 bool WriteRequest::effective() const { return Effective(status, fault); }
+
+bool DefenderTouch::answered() const { return Effective(status, fault) || (status / 100 == 2 && fault == "unknown_enum"); }
+
+std::string DefenderTouch::ToString() const {
+  return method + " request " + std::to_string(seq) + " (" + std::to_string(status) +
+         (fault.empty() ? "" : ", fault " + fault) + ")";
+}
 
 int64_t RequestLog::EffectiveWritesAfter(int64_t seq) const {
   int64_t n = 0;

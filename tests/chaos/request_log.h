@@ -28,7 +28,12 @@ struct WriteRequest {
 struct DefenderTouch {
   int64_t seq = 0;
   std::string method, id;
-  bool effective = false;  // answered 2xx, no fault that withheld or spoiled the answer
+  int status = 0;
+  std::string fault;  // the emulator's injected fault, "" for none
+  // Answered 2xx with a body the daemon could read: no fault, or one that only delays the answer or
+  // puts an enum member it does not know into it (read leniently, spec §4).
+  bool answered() const;
+  std::string ToString() const;  // "GET request 123 (200, fault unknown_enum)"
 };
 
 class RequestLog {

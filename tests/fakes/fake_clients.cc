@@ -103,6 +103,17 @@ Result<domain::DefenderIncident> FakeDefender::Get(const std::string& id) {
 }
 
 Result<domain::DefenderIncident> FakeDefender::Patch(const std::string& id, const domain::DefenderPatch& p) {
+  Result<domain::DefenderIncident> r = ApplyPatch(id, p);
+  std::function<void()> after;
+  {
+    std::lock_guard lock(mu_);
+    after.swap(after_next_patch_);
+  }
+  if (after) after();
+  return r;
+}
+
+Result<domain::DefenderIncident> FakeDefender::ApplyPatch(const std::string& id, const domain::DefenderPatch& p) {
   std::lock_guard lock(mu_);
   if (Status s = Enter("Patch"); !s.ok()) return s;
   auto it = incidents_.find(id);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -40,6 +41,11 @@ class FakeDefender final : public api::DefenderClient {
     incidents_.at(id).last_update = t;
   }
   void FailNext(const std::string& method, Status status, int times = 1);
+  // Runs once, right after the next Patch (an analyst acting between two PATCHes).
+  void AfterNextPatch(std::function<void()> f) {
+    std::lock_guard lock(mu_);
+    after_next_patch_ = std::move(f);
+  }
   // The next Patch is applied, then its reply is lost (the caller sees `status`).
   void LoseNextPatchReply(Status status) {
     std::lock_guard lock(mu_);
@@ -63,6 +69,8 @@ class FakeDefender final : public api::DefenderClient {
 
  private:
   Status lost_patch_reply_;
+  std::function<void()> after_next_patch_;
+  Result<domain::DefenderIncident> ApplyPatch(const std::string& id, const domain::DefenderPatch& patch);
   Status Enter(const std::string& method);
   void Touch(domain::DefenderIncident& d, const std::string& who);
   mutable std::mutex mu_;

@@ -272,6 +272,26 @@ TEST_F(EngineTest, RefusedInProgressFallsBackAndIsRemembered) {
   EXPECT_EQ(log.Count("defender.field_refused"), 1u);
 }
 
+TEST_F(EngineTest, AnAnalystsEditBetweenAFirstTimeProbeAndTheRestOfThePatchStands) {
+  // Found by the long chaos run (unguarded_patches=1): the first in-progress write of a link goes
+  // alone as a probe, and the rest of the write followed it without a new read, so an analyst's
+  // edit made in between was written over.
+  defender.Add("1");
+  Settle();
+  const std::string twin = TwinName("1");
+  sentinel.Edit(twin, [](domain::SentinelIncident& s) {
+    s.status = domain::ParseSStatus("Active");
+    s.owner = domain::SentinelOwner{"", "", "", "sam@fabrikam.com", domain::ParseSOwnerType("User")};
+  });
+  defender.AfterNextPatch([&] {
+    defender.Edit("1", [](domain::DefenderIncident& d) { d.assigned_to = "alice@contoso.com"; });
+  });
+  Settle(5);
+  EXPECT_EQ(*store->LinkMeta("contoso", "defender.in_progress"), std::optional<std::string>("ok"));
+  EXPECT_EQ(WireText(defender.Peek("1").status), "inProgress");
+  EXPECT_EQ(defender.Peek("1").assigned_to, "alice@contoso.com") << "the analyst's edit was written over";
+}
+
 TEST_F(EngineTest, DeletedTwinBecomesATombstone) {
   defender.Add("1");
   Settle();
