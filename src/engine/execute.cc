@@ -67,8 +67,11 @@ void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_
   backlog.clear();
   batches.push_back(std::move(fresh));
   const std::vector<Slot> order = RunOrder(batches);
-  std::vector<std::vector<bool>> done(batches.size());
-  for (size_t b = 0; b < batches.size(); ++b) done[b].assign(batches[b].writes.size(), false);
+  std::vector<std::vector<bool>> done(batches.size()), ok(batches.size());
+  for (size_t b = 0; b < batches.size(); ++b) {
+    done[b].assign(batches[b].writes.size(), false);
+    ok[b].assign(batches[b].writes.size(), false);
+  }
   for (const Slot& item : order) {
     if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
     const Backlog& batch = batches[item.batch];
@@ -90,12 +93,14 @@ void LinkRunner::Impl::Execute(Backlog fresh, std::optional<std::chrono::steady_
     }
     const Status st = ExecuteOne(batch, row, now);
     if (st.ok()) {
+      ok[item.batch][item.index] = true;
       ++report.writes_done;
       ReleaseQuarantine(PairOf(batch.plan, row), now);
     } else {
       Failed(row, st, now, report);
     }
   }
+  RecordSightingsAfterWrites(batches.back(), ok.back());
   CommitConfirms();
   // What the time did not reach is carried on, behind the next cycle's writes.
   for (size_t b = 0; b < batches.size(); ++b) {
@@ -336,6 +341,7 @@ Status LinkRunner::Impl::ExecuteSentinel(const reconcile::SentinelWrite& w, cons
                      l, "", "xdrsync label"});
   }
   LogChanges(Side::kSentinel, w.defender_id, w.sentinel_id, w.changes);
+  NoteAnswer(w.defender_id, *response, !w.hold_base.empty());
   if (!w.hold_base.empty()) {
     held_sentinel_bases[w.defender_id] = ToBaseMoves(Link(), reconcile::HeldBasesAfterSentinelWrite(w, *response));
   }
@@ -352,6 +358,7 @@ Status LinkRunner::Impl::ExecuteDefender(const reconcile::DefenderWrite& w, cons
   }
   if (!response.ok()) return response.status();
   LogChanges(Side::kDefender, w.defender_id, "", w.changes);
+  NoteAnswer(w.defender_id, *response, !w.hold_base.empty());
   std::vector<store::BaseMove> bases = ToBaseMoves(Link(), reconcile::BasesAfterDefenderWrite(w, *response));
   if (auto held = held_sentinel_bases.find(w.defender_id); held != held_sentinel_bases.end() && !w.hold_base.empty()) {
     // Both halves of a two-sided write are confirmed: the common base moves to what each side

@@ -44,6 +44,11 @@ Status LinkRunner::Impl::Record(Cycle& c) {
   if (cap.newest_sentinel) decision.watermarks.push_back({Link(), Side::kSentinel, *cap.newest_sentinel});
   if (c.options.full_sweep) decision.link_meta.push_back({Link(), "last_full_sweep", c.now.ToString()});
   decision.seen = SeenMarks(c.in, cap, plan);
+  recorded_seen.clear();
+  write_answers.clear();
+  for (const auto& m : decision.seen) {
+    if (!m.defender.is_zero()) recorded_seen[m.pair.defender_id] = m;
+  }
   std::vector<int64_t> fresh;  // the ids the store gave the new rows, in the order of decision.outbox
   if (Status s = ctx.store->RecordDecision(decision, &fresh); !s.ok()) return s;
   size_t next = 0;

@@ -170,6 +170,11 @@ struct LinkRunner::Impl {
   void Execute(Backlog fresh, std::optional<std::chrono::steady_clock::time_point> deadline, Timestamp now,
                CycleReport& report);
   Status ExecuteOne(const Backlog& batch, const PendingWrite& row, Timestamp now);
+  // sweep.cc: for each pair whose writes in `fresh` (this cycle's plan) were field writes only and
+  // all confirmed (`ok`, by write), the sighting their answers give, queued with the confirmations.
+  void RecordSightingsAfterWrites(const Backlog& fresh, const std::vector<bool>& ok);
+  void NoteAnswer(const std::string& defender_id, const domain::SentinelIncident& answer, bool held);
+  void NoteAnswer(const std::string& defender_id, const domain::DefenderIncident& answer, bool held);
   // Carried writes whose pairs this cycle re-planned are superseded: their rows go.
   void DropSuperseded(const std::set<std::string>& replanned);
   std::set<int64_t> CarriedRows() const;
@@ -216,6 +221,16 @@ struct LinkRunner::Impl {
   // Held base moves of Sentinel writes confirmed this cycle, by pair: released with the pair's
   // Defender write when that one is confirmed too (tags written to both sides at once).
   std::map<std::string, std::vector<store::BaseMove>> held_sentinel_bases;
+  // The sightings this cycle's decision recorded, by Defender id (Record), and what the field
+  // writes confirmed since answered: how those pairs look after our own writes
+  // (RecordSightingsAfterWrites), so the next listing shows nothing new for them.
+  struct WriteAnswers {
+    std::optional<std::pair<Timestamp, bool>> defender;    // lastUpdateDateTime, open
+    std::optional<std::pair<std::string, bool>> sentinel;  // etag, open
+    bool held = false;  // a write holding a base back waits to be seen: no sighting from answers
+  };
+  std::map<std::string, store::SeenMark> recorded_seen;
+  std::map<std::string, WriteAnswers> write_answers;
 };
 
 bool IsAuthFailure(const Status& s);

@@ -180,4 +180,51 @@ std::vector<store::SeenMark> SeenMarks(const reconcile::Input& in, const Capture
   return marks;
 }
 
+void LinkRunner::Impl::NoteAnswer(const std::string& defender_id, const domain::SentinelIncident& answer, bool held) {
+  WriteAnswers& a = write_answers[defender_id];
+  a.held = a.held || held || answer.etag.empty();
+  a.sentinel = {answer.etag, SentinelOpen(answer)};
+}
+
+void LinkRunner::Impl::NoteAnswer(const std::string& defender_id, const domain::DefenderIncident& answer, bool held) {
+  WriteAnswers& a = write_answers[defender_id];
+  a.held = a.held || held || answer.last_update.is_zero();
+  a.defender = {answer.last_update, DefenderOpen(answer)};
+}
+
+void LinkRunner::Impl::RecordSightingsAfterWrites(const Backlog& fresh, const std::vector<bool>& ok) {
+  // Our own write shows in the next listing as a change (a new etag, a new lastUpdateDateTime),
+  // and the pair used to be read again for it: two ARM reads per change, for nothing. Its answer
+  // says how that side looks now, so for a pair whose writes this cycle were field writes only,
+  // all confirmed, the decision's sighting moves to it. Anything else (a comment, a creation, a
+  // write left for later or failed, a base held back until both sides are seen) keeps the pair's
+  // sighting as recorded, and the next listing has it read again.
+  std::map<std::string, bool> only_fields_done;
+  for (size_t i = 0; i < fresh.writes.size(); ++i) {
+    const PendingWrite& w = fresh.writes[i];
+    const bool field = w.kind == PendingWrite::Kind::kSentinel || w.kind == PendingWrite::Kind::kDefender;
+    auto [it, first] = only_fields_done.emplace(PairOf(fresh.plan, w), true);
+    it->second = it->second && field && ok[i];
+  }
+  store::Decision d;
+  for (const auto& [id, all_ok] : only_fields_done) {
+    auto rec = recorded_seen.find(id);
+    auto ans = write_answers.find(id);
+    if (!all_ok || rec == recorded_seen.end() || ans == write_answers.end() || ans->second.held) continue;
+    store::SeenMark mark = rec->second;
+    if (const auto& a = ans->second.defender) {
+      mark.defender = a->first;
+      mark.open = a->second ? (mark.open | store::kSeenDefenderOpen) : (mark.open & ~store::kSeenDefenderOpen);
+    }
+    if (const auto& a = ans->second.sentinel) {
+      mark.sentinel = a->first;
+      mark.open = a->second ? (mark.open | store::kSeenSentinelOpen) : (mark.open & ~store::kSeenSentinelOpen);
+    }
+    d.seen.push_back(std::move(mark));
+  }
+  recorded_seen.clear();
+  write_answers.clear();
+  if (!d.seen.empty()) (void)confirms.Record(std::move(d));
+}
+
 }  // namespace xdrsync::engine

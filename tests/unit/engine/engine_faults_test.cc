@@ -75,6 +75,35 @@ TEST_F(EngineTest, AQuietLinkStopsListingItsLastBurstOnceTheOverlapHasPassed) {
   EXPECT_NE(std::find(tags.begin(), tags.end(), "analyst-tag"), tags.end());
 }
 
+TEST_F(EngineTest, OurOwnFieldWriteIsNotReadBackAndAnAnalystsLaterEditStillIs) {
+  // A write's answer says how its side looks after it: the next listing, which shows our own new
+  // etag or lastUpdateDateTime, has nothing to read. It used to cost the pair's two ARM reads a change.
+  defender.Add("1");
+  defender.Add("2");
+  Settle();
+  const std::string twin1 = TwinName("1"), twin2 = TwinName("2");
+  defender.Edit("1", [](domain::DefenderIncident& d) { d.severity = domain::ParseDSeverity("high"); });
+  sentinel.Edit(twin2, [](domain::SentinelIncident& s) {
+    s.owner = domain::SentinelOwner{"", "", "", "bob@fabrikam.com", domain::ParseSOwnerType("User")};
+  });
+  ASSERT_TRUE(Cycle().status.ok());
+  ASSERT_EQ(WireText(sentinel.Peek(twin1).severity), "High");
+  ASSERT_EQ(defender.Peek("2").assigned_to, "bob@fabrikam.com");
+  const int gets = sentinel.Calls("Get"), defender_gets = defender.Calls("Get");
+  auto quiet = Cycle();
+  ASSERT_TRUE(quiet.status.ok());
+  EXPECT_TRUE(quiet.settled());
+  EXPECT_EQ(sentinel.Calls("Get"), gets) << "a twin was read back after our own write";
+  EXPECT_EQ(defender.Calls("Get"), defender_gets) << "an incident was read back after our own write";
+  // An analyst's edit after our write is a change, on either side.
+  sentinel.Edit(twin1, [](domain::SentinelIncident& s) { s.owner = domain::SentinelOwner{"", "", "", "sam@fabrikam.com", domain::ParseSOwnerType("User")}; });
+  defender.Edit("2", [](domain::DefenderIncident& d) { d.assigned_to = "alice@contoso.com"; });
+  Settle();
+  EXPECT_EQ(defender.Peek("1").assigned_to, "sam@fabrikam.com");
+  ASSERT_TRUE(sentinel.Peek(twin2).owner.has_value());
+  EXPECT_EQ(sentinel.Peek(twin2).owner->user_principal_name, "alice@contoso.com");
+}
+
 TEST_F(EngineTest, CreationWhoseReplyWasLostIsRecoveredAndChangesStillFlow) {
   defender.Add("1");
   sentinel.LoseNextPutReply(Status(Code::kUnavailable, "connection reset after the PUT was applied"));
