@@ -29,12 +29,24 @@ Status LinkRunner::Impl::BuildInput(Cycle& c) {
   return Status::Ok();
 }
 
+namespace {
+
+// Set aside because a read of it could not be parsed (its body, or its item in a listing).
+bool UnreadableWhenSetAside(const store::QuarantineEntry& e) {
+  return e.field.empty() && e.error.rfind(std::string(CodeName(Code::kParseError)) + ":", 0) == 0;
+}
+
+}  // namespace
+
 Status LinkRunner::Impl::SkipQuarantined(Cycle& c) {
   // Quarantined incidents sit out until they change again (or an operator releases them), so
-  // one bad incident never stalls its link.
+  // one bad incident never stalls its link. One set aside because a read of it could not be parsed
+  // is released by a read that can: the bad answer is gone (a broken response, a page cut short),
+  // and the change that had it read (found by the long chaos run: a twin closed a second before a
+  // malformed answer, older than the quarantine and so never synced) is planned now.
   auto q = ctx.store->Quarantined(Link());
   if (!q.ok()) return Status::Ok();
-  const Capture& cap = c.cap;
+  Capture& cap = c.cap;
   auto& observed = c.in.observed;
   std::vector<std::string> twins;  // quarantined Sentinel incidents: whose pair are they?
   for (const auto& e : *q) {
@@ -56,6 +68,13 @@ Status LinkRunner::Impl::SkipQuarantined(Cycle& c) {
     if (d == observed.defender.end()) continue;
     auto p = cap.pairs.find(defender_id);
     auto s = p == cap.pairs.end() ? observed.sentinel.end() : observed.sentinel.find(p->second.sentinel_id);
+    const bool read_now = e.side == Side::kDefender || observed.sentinel.count(e.incident_id);
+    if (UnreadableWhenSetAside(e) && read_now) {
+      cap.quarantine.push_back({e, true});
+      ctx.log->Info("quarantine.released", {{"link", Link()}, {"side", std::string(domain::SideName(e.side))},
+                                            {"incident", e.incident_id}, {"reason", "read again without a parse error"}});
+      continue;
+    }
     const bool changed =
         d->second.last_update > e.updated || (s != observed.sentinel.end() && s->second.last_modified > e.updated);
     if (!changed && defender_id != cap.resync_id) observed.defender.erase(d);

@@ -289,6 +289,26 @@ TEST_F(EngineTest, PermanentFailureIsQuarantinedAndDoesNotStallTheLink) {
   EXPECT_EQ(store->Quarantined(std::string("contoso"))->size(), 1u);  // released on success
 }
 
+TEST_F(EngineTest, AnIncidentSetAsideForAnUnreadableAnswerIsReleasedByAReadableOneAndItsChangeSyncs) {
+  // Found by the long chaos run (lost=2): an analyst closed a twin; the read of its Defender
+  // incident that followed came back malformed, which set the incident aside; the twin's change,
+  // a second older than the quarantine, never counted as a change again, and the pair was read
+  // every cycle and never synced.
+  defender.Add("1");
+  Settle();
+  const std::string twin = TwinName("1");
+  clock.Advance(300);  // the incident leaves the Defender listing's overlap
+  Settle();
+  CloseTwinAsTruePositive(twin);
+  defender.FailNext("Get", Status(Code::kParseError, "graph GET: 200 with an unreadable body: malformed JSON"));
+  ASSERT_TRUE(Cycle().status.ok());
+  ASSERT_EQ(store->Quarantined(std::string("contoso"))->size(), 1u) << "the unreadable answer is set aside";
+  Settle();
+  EXPECT_EQ(WireText(defender.Peek("1").status), "resolved") << "the twin's change was lost";
+  EXPECT_TRUE(store->Quarantined(std::string("contoso"))->empty());
+  EXPECT_EQ(log.Count("quarantine.released"), 1u);
+}
+
 TEST_F(EngineTest, RefusedInProgressFallsBackAndIsRemembered) {
   defender.refuse_in_progress = true;
   defender.Add("1");
