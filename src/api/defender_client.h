@@ -22,7 +22,8 @@ class GraphDefenderClient final : public DefenderClient {
                       Metrics& metrics);
 
   Result<Listing<domain::DefenderIncident>> ListChanged(Timestamp since, bool with_alerts) override;
-  Result<Listing<domain::DefenderIncident>> ListOpen(bool with_alerts) override;
+  Result<Listing<domain::DefenderIncident>> ListOpen(bool with_alerts,
+                                                     const PageSink<domain::DefenderIncident>& sink) override;
   Result<domain::DefenderIncident> Get(const std::string& id) override;
   Result<domain::DefenderIncident> Patch(const std::string& id, const domain::DefenderPatch& patch) override;
   Result<std::vector<domain::DefenderComment>> AddComment(const std::string& id, const std::string& text) override;
@@ -36,15 +37,16 @@ class GraphDefenderClient final : public DefenderClient {
       ListingCollector<domain::DefenderIncident, &domain::DefenderIncident::id, &domain::DefenderIncident::last_update>;
 
   // defender_listing.cc
+  // With a sink, the items go to it page by page (ListOpen) and the result carries none.
   Result<Listing<domain::DefenderIncident>> List(std::optional<Timestamp> since, const std::string& extra_filter,
-                                                 bool with_alerts);
+                                                 bool with_alerts, const PageSink<domain::DefenderIncident>* sink);
   // `pages_left` is the listing's page budget, spent by every page read.
   Segment RunSegment(const std::string& first_url, bool expand, Collector* collector, size_t* pages_left);
   std::string ListUrl(std::optional<Timestamp> since, const std::string& extra_filter, bool expand,
                       bool orderby) const;
   void NoteOrderFallback(std::atomic<bool>& flag, const char* reason);
   // Makes the alert lists of listed incidents complete; a failure that concerns the service fails it.
-  Status CompleteListedAlerts(Collector* collector);
+  Status CompleteListedAlerts(std::vector<domain::DefenderIncident>& items, std::vector<ItemError>& errors);
   // Sorts out a page request that failed: a fallback the segment can take, or its failure.
   void NoteFailedPage(const CallResult& call, bool first_page, bool expand, Segment* segment) const;
   bool ExpandAllowed() const;

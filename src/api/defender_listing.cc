@@ -60,14 +60,15 @@ std::string GraphDefenderClient::ListUrl(std::optional<Timestamp> since, const s
 }
 
 Result<Listing<DefenderIncident>> GraphDefenderClient::ListChanged(Timestamp since, bool with_alerts) {
-  return List(since, "", with_alerts);
+  return List(since, "", with_alerts, nullptr);
 }
 
 // `ne` rather than `eq` on the open statuses: awaitingAction and members Graph adds later are open
 // too, and a full sweep must not miss them. Graph has no `in` on this enum and `or` is not
 // accepted everywhere, so the two exclusions are joined with `and`.
-Result<Listing<DefenderIncident>> GraphDefenderClient::ListOpen(bool with_alerts) {
-  return List(std::nullopt, "status ne 'resolved' and status ne 'redirected'", with_alerts);
+Result<Listing<DefenderIncident>> GraphDefenderClient::ListOpen(bool with_alerts,
+                                                                const PageSink<DefenderIncident>& sink) {
+  return List(std::nullopt, "status ne 'resolved' and status ne 'redirected'", with_alerts, &sink);
 }
 
 bool GraphDefenderClient::ExpandAllowed() const {
@@ -88,14 +89,25 @@ void GraphDefenderClient::NoteExpandFailed() {
 }
 
 Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timestamp> since,
-                                                            const std::string& extra_filter, bool with_alerts) {
+                                                            const std::string& extra_filter, bool with_alerts,
+                                                            const PageSink<DefenderIncident>* sink) {
   const Timestamp began = caller_.clock().Now();
   Collector collector(began + kFutureSkewSeconds);
+  if (sink != nullptr) {
+    // Each page's alert lists are completed before the page is handed on.
+    Collector::Prepare complete_alerts = nullptr;
+    if (with_alerts) {
+      complete_alerts = [this](std::vector<DefenderIncident>& items, std::vector<ItemError>& errors) {
+        return CompleteListedAlerts(items, errors);
+      };
+    }
+    collector.PassTo(*sink, std::move(complete_alerts));
+  }
   bool complete = true;
   bool newest_trusted = true;  // false: an item older than the newest seen may be unseen
   bool expand = with_alerts && ExpandAllowed();
   std::optional<Timestamp> cursor = since;
-  size_t pages_left = options_.max_listing_pages;
+  size_t pages_left = sink != nullptr ? options_.max_open_listing_pages : options_.max_listing_pages;
   int relists_left = kMaxShiftedRelists;
   for (bool first = true;;) {
     const bool orderby = orderby_sent_.load();
@@ -106,11 +118,14 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
       continue;  // the same segment without $orderby
     }
     if (!segment.status.ok()) return segment.status;
+    if (!collector.status().ok()) return collector.status();
     if (segment.unordered && orderby) NoteOrderFallback(order_honoured_, "orderby_ignored");
     const bool ordered = orderby_sent_.load() && order_honoured_.load();
     if (segment.out_of_pages) {
       caller_.logger().Warn("graph_listing_truncated", {{"tenant", options_.tenant},
-                                                        {"pages", std::to_string(options_.max_listing_pages)},
+                                                        {"pages", std::to_string(sink != nullptr
+                                                                                     ? options_.max_open_listing_pages
+                                                                                     : options_.max_listing_pages)},
                                                         {"at", collector.newest() ? collector.newest()->ToString() : ""}});
       complete = false;
       // Sorted and read in order, what was read is a prefix; otherwise the unread rest may be older.
@@ -152,22 +167,25 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
     first = false;
   }
 
-  if (with_alerts) {
-    if (Status completed = CompleteListedAlerts(&collector); !completed.ok()) return completed;
+  if (with_alerts && sink == nullptr) {
+    if (Status completed = CompleteListedAlerts(collector.items(), collector.errors()); !completed.ok()) {
+      return completed;
+    }
   }
+  const size_t passed = collector.passed();
   Listing<DefenderIncident> listing = std::move(collector).Finish();
   listing.complete = complete;
   listing.began = began;
   if (!newest_trusted) listing.newest.reset();
-  caller_.CountItems(listing.items.size());
+  caller_.CountItems(sink != nullptr ? passed : listing.items.size());
   return listing;
 }
 
-Status GraphDefenderClient::CompleteListedAlerts(Collector* collector) {
+Status GraphDefenderClient::CompleteListedAlerts(std::vector<DefenderIncident>& items,
+                                                 std::vector<ItemError>& errors) {
   // Incidents listed without $expand (or with a list that may be capped) read their alerts
   // themselves. A per-incident failure that concerns that incident goes into errors; one that
   // concerns the service (5xx, 429, 401) fails the listing, so the cycle retries it whole.
-  std::vector<DefenderIncident>& items = collector->items();
   std::vector<DefenderIncident> kept;
   kept.reserve(items.size());
   for (DefenderIncident& incident : items) {
@@ -179,8 +197,7 @@ Status GraphDefenderClient::CompleteListedAlerts(Collector* collector) {
     if (completed.ok()) {
       kept.push_back(std::move(incident));
     } else {
-      collector->errors().push_back(
-          ItemError{0, incident.id, completed.Annotate("alerts of incident " + incident.id)});
+      errors.push_back(ItemError{0, incident.id, completed.Annotate("alerts of incident " + incident.id)});
     }
   }
   items = std::move(kept);
@@ -221,6 +238,7 @@ GraphDefenderClient::Segment GraphDefenderClient::RunSegment(const std::string& 
     }
     std::string next = std::move(page->next_link);
     segment.new_items += collector->Add(std::move(*page));
+    if (!collector->status().ok()) return segment;  // the sink failed: List ends with it
 
     if (next.empty()) {
       // A full last page may be the whole truth or a link the service dropped; one more request

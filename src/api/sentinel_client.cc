@@ -66,12 +66,12 @@ Result<Listing<SentinelIncident>> ArmSentinelClient::ListChanged(Timestamp since
   Status s = ListPages(Url("", "$filter=" + EncodeQueryValue("properties/lastModifiedTimeUtc ge " + since.ToString()) +
                                    "&$orderby=" + EncodeQueryValue("properties/lastModifiedTimeUtc asc") +
                                    "&$top=" + std::to_string(options_.page_size)),
-                       &listing);
+                       &listing, nullptr);
   if (!s.ok()) return s;
   return listing;
 }
 
-Result<Listing<SentinelIncident>> ArmSentinelClient::ListOpen() {
+Result<Listing<SentinelIncident>> ArmSentinelClient::ListOpen(const PageSink<SentinelIncident>& sink) {
   // One listing per open status: `eq` on properties/status is what integrations are seen to use;
   // `ne` and `or` are not confirmed to work on the service.
   Listing<SentinelIncident> all;
@@ -80,19 +80,20 @@ Result<Listing<SentinelIncident>> ArmSentinelClient::ListOpen() {
     Listing<SentinelIncident> one;
     Status s = ListPages(Url("", "$filter=" + EncodeQueryValue(std::string("properties/status eq '") + status + "'") +
                                      "&$top=" + std::to_string(options_.page_size)),
-                         &one);
+                         &one, &sink);
     if (!s.ok()) return s;
     all.complete = all.complete && one.complete;
-    for (auto& item : one.items) all.items.push_back(std::move(item));
     for (auto& e : one.errors) all.errors.push_back(std::move(e));
     if (one.newest && (!all.newest || *all.newest < *one.newest)) all.newest = one.newest;
   }
   return all;
 }
 
-Status ArmSentinelClient::ListPages(std::string url, Listing<SentinelIncident>* listing) {
+Status ArmSentinelClient::ListPages(std::string url, Listing<SentinelIncident>* listing,
+                                     const PageSink<SentinelIncident>* sink) {
   const Timestamp began = caller_.clock().Now();
   Collector collector(began + kFutureSkewSeconds);
+  if (sink != nullptr) collector.PassTo(*sink);
   std::set<std::string> seen;
   int empty_in_a_row = 0;
   bool complete = true;
@@ -105,6 +106,7 @@ Status ArmSentinelClient::ListPages(std::string url, Listing<SentinelIncident>* 
     const bool empty = page->items.empty() && page->errors.empty();
     std::string next = std::move(page->next_link);
     collector.Add(std::move(*page));
+    if (!collector.status().ok()) return collector.status();
     if (next.empty()) break;
     if (Status ok = CheckNextLink(call, next, &seen); !ok.ok() || pages >= options_.max_listing_pages) {
       if (!caller_.IsOwnUrl(next)) return ok;
@@ -126,10 +128,11 @@ Status ArmSentinelClient::ListPages(std::string url, Listing<SentinelIncident>* 
     }
     url = std::move(next);
   }
+  const size_t passed = collector.passed();
   *listing = std::move(collector).Finish();
   listing->complete = complete;
   listing->began = began;
-  caller_.CountItems(listing->items.size());
+  caller_.CountItems(sink != nullptr ? passed : listing->items.size());
   return Status::Ok();
 }
 

@@ -19,7 +19,7 @@ class ArmSentinelClient final : public SentinelClient {
                     Metrics& metrics);
 
   Result<Listing<domain::SentinelIncident>> ListChanged(Timestamp since) override;
-  Result<Listing<domain::SentinelIncident>> ListOpen() override;
+  Result<Listing<domain::SentinelIncident>> ListOpen(const PageSink<domain::SentinelIncident>& sink) override;
   Result<std::vector<domain::SentinelIncident>> ListRecent(int top) override;
   Result<domain::SentinelIncident> Get(const std::string& name) override;
   Result<domain::SentinelIncident> Put(const domain::SentinelIncident& incident) override;
@@ -37,8 +37,10 @@ class ArmSentinelClient final : public SentinelClient {
   Result<std::vector<domain::SentinelComment>> ListComments(const std::string& name);
   // The guard every paged read shares: the next link must stay on ARM and must not repeat.
   Status CheckNextLink(const CallResult& call, const std::string& next, std::set<std::string>* seen) const;
-  // Follows nextLink from `url`, within the page budget, into `listing`.
-  Status ListPages(std::string url, Listing<domain::SentinelIncident>* listing);
+  // Follows nextLink from `url`, within the page budget, into `listing` (with a sink, into it a
+  // page at a time, `listing` keeping no items).
+  Status ListPages(std::string url, Listing<domain::SentinelIncident>* listing,
+                   const PageSink<domain::SentinelIncident>* sink);
   static http::Headers ReadHeaders();
   static http::Headers WriteHeaders();
 

@@ -28,8 +28,19 @@ class SharingSentinelClient final : public SentinelClient {
   Result<IncidentListing> ListChanged(Timestamp since) override {
     return Shared(changed_, since, [&] { return inner_->ListChanged(since); });
   }
-  Result<IncidentListing> ListOpen() override {
-    return Shared(open_, std::nullopt, [&] { return inner_->ListOpen(); });
+  // The open listing is shared whole (the sweeps of a workspace's links start together), and
+  // handed to the caller's sink in one piece.
+  Result<IncidentListing> ListOpen(const PageSink<SentinelIncident>& sink) override {
+    Result<IncidentListing> whole = Shared(open_, std::nullopt, [&]() -> Result<IncidentListing> {
+      std::vector<SentinelIncident> items;
+      Result<IncidentListing> listing = inner_->ListOpen(AppendTo(items));
+      if (listing.ok()) listing->items = std::move(items);
+      return listing;
+    });
+    if (!whole.ok() || whole->items.empty()) return whole;
+    if (Status s = sink(std::move(whole->items)); !s.ok()) return s;
+    whole->items.clear();
+    return whole;
   }
   Result<std::vector<SentinelIncident>> ListRecent(int top) override { return inner_->ListRecent(top); }
   Result<SentinelIncident> Get(const std::string& name) override { return inner_->Get(name); }
@@ -47,6 +58,16 @@ class SharingSentinelClient final : public SentinelClient {
     std::optional<Timestamp> since;  // ListChanged's; empty for ListOpen
     std::shared_ptr<const IncidentListing> listing;
   };
+
+  // A listing past its window answers no one: it is let go rather than held until the next of
+  // its kind (the open listing holds every open twin of the workspace).
+  void DropExpired(Timestamp now) {
+    for (Slot* slot : {&changed_, &open_}) {
+      if (slot->listing && slot->listing->began && now.TicksSince(*slot->listing->began) > window_ticks_) {
+        slot->listing.reset();
+      }
+    }
+  }
 
   // `since` empty: the slot's listing covers any call.
   bool Covers(const Slot& slot, const std::optional<Timestamp>& since, Timestamp asked) const {
@@ -74,6 +95,7 @@ class SharingSentinelClient final : public SentinelClient {
                                  const std::function<Result<IncidentListing>()>& list) {
     std::unique_lock lock(mu_);
     const Timestamp asked = clock_.Now();
+    DropExpired(asked);
     for (;;) {
       if (Covers(slot, since, asked)) {
         const std::shared_ptr<const IncidentListing> listing = slot.listing;

@@ -66,7 +66,31 @@ std::optional<Timestamp> ListedUpTo(const api::Listing<Item>& listing, Timestamp
   return t > limit ? limit : t;
 }
 
+// The link meta key under which a side's listing continuation is kept.
+std::string ContinueKey(Side side) { return std::string("continue_listing.") + std::string(domain::SideName(side)); }
+
+// A listing that ended early (its page budget spent) but read in order saw everything up to its
+// newest stamp, and the watermark moved there. Listed again from the watermark minus the overlap,
+// a burst of more incidents than one listing reads, all within the overlap, would be listed from
+// its start every cycle and what came after it never reached: the next listing goes on from
+// that stamp instead (as a listing's own segments do), and once one comes back whole the overlap
+// applies again.
+void ContinueListing(Side side, bool complete, std::optional<Timestamp> newest, Capture& cap) {
+  if (!complete && newest) {
+    cap.continuations[side] = newest;
+  } else if (complete && cap.continued.count(side)) {
+    cap.continuations[side] = std::nullopt;
+  }
+}
+
 }  // namespace
+
+void AddContinuations(const std::string& link, const Capture& cap, store::Decision& decision) {
+  for (const auto& [side, from] : cap.continuations) {
+    decision.link_meta.push_back(
+        {link, ContinueKey(side), from ? std::optional<std::string>(from->ToString()) : std::nullopt});
+  }
+}
 
 Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp now, Capture& cap,
                                         CycleReport& report) {
@@ -124,7 +148,12 @@ Result<Timestamp> LinkRunner::Impl::ListSince(Side side, Timestamp now, Capture&
     mark = now;
   }
   const int64_t lookback = ctx.options.initial_lookback_hours * 3600;
-  return mark ? *mark - ctx.options.overlap_seconds : now - lookback;
+  Timestamp since = mark ? *mark - ctx.options.overlap_seconds : now - lookback;
+  if (auto from = Timestamp::Parse(Meta(ContinueKey(side))); from.ok() && mark && *from > since && *from <= *mark) {
+    since = *from;
+    cap.continued.insert(side);
+  }
+  return since;
 }
 
 Status LinkRunner::Impl::ListDefender(Timestamp since, Timestamp now, Capture& cap, CycleReport& report) {
@@ -134,9 +163,11 @@ Status LinkRunner::Impl::ListDefender(Timestamp since, Timestamp now, Capture& c
   for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), Side::kDefender, e, now));
   report.parse_errors += listing->errors.size();
   size_t future = 0;
-  Newest(cap.newest_defender,
-         CappedNewest(listing->items, &domain::DefenderIncident::last_update, listing->newest, limit, &future));
+  const std::optional<Timestamp> newest =
+      CappedNewest(listing->items, &domain::DefenderIncident::last_update, listing->newest, limit, &future);
+  Newest(cap.newest_defender, newest);
   Newest(cap.newest_defender, ListedUpTo(*listing, now, ctx.defender->ClockOffset(), limit));
+  ContinueListing(Side::kDefender, listing->complete, newest, cap);
   for (auto& d : listing->items) {
     cap.touched.insert(d.id);
     cap.observed.defender[d.id] = std::move(d);
@@ -172,9 +203,11 @@ Status LinkRunner::Impl::ListSentinel(Timestamp since, Timestamp now, std::map<s
   for (const auto& e : listing->errors) cap.quarantine.push_back(Bad(Link(), Side::kSentinel, e, now));
   report.parse_errors += listing->errors.size();
   size_t future = 0;
-  Newest(cap.newest_sentinel,
-         CappedNewest(listing->items, &domain::SentinelIncident::last_modified, listing->newest, limit, &future));
+  const std::optional<Timestamp> newest =
+      CappedNewest(listing->items, &domain::SentinelIncident::last_modified, listing->newest, limit, &future);
+  Newest(cap.newest_sentinel, newest);
   Newest(cap.newest_sentinel, ListedUpTo(*listing, now, ctx.sentinel->ClockOffset(), limit));
+  ContinueListing(Side::kSentinel, listing->complete, newest, cap);
   CountFuture(Side::kSentinel, future, limit);
   return Status::Ok();
 }

@@ -42,6 +42,7 @@ Status LinkRunner::Impl::Record(Cycle& c) {
   for (const auto& repair : cap.repaired_watermarks) decision.watermarks.push_back(repair);
   if (cap.newest_defender) decision.watermarks.push_back({Link(), Side::kDefender, *cap.newest_defender});
   if (cap.newest_sentinel) decision.watermarks.push_back({Link(), Side::kSentinel, *cap.newest_sentinel});
+  AddContinuations(Link(), cap, decision);
   if (c.options.full_sweep) decision.link_meta.push_back({Link(), "last_full_sweep", c.now.ToString()});
   decision.seen = SeenMarks(c.in, cap, plan);
   recorded_seen.clear();

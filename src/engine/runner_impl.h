@@ -8,6 +8,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "xdrsync/engine/link_runner.h"
@@ -48,6 +50,11 @@ struct Capture {
   std::set<std::string> pairs_asked;
   std::set<std::string> touched;             // Defender ids whose pairs this cycle looks at
   std::optional<Timestamp> newest_defender, newest_sentinel;
+  // Per side, where the next listing goes on from (capture.cc ContinueListing): a value when this
+  // one ended early but in order, nullopt when it came back whole and an earlier one had ended
+  // early. No entry: nothing to record.
+  std::map<domain::Side, std::optional<Timestamp>> continuations;
+  std::set<domain::Side> continued;  // sides whose listing went on from an earlier one's end
   // A stored watermark found beyond now + the skew allowance: lowered with this cycle's decision.
   std::vector<store::WatermarkAdvance> repaired_watermarks;
   std::vector<store::QuarantineChange> quarantine;
@@ -89,9 +96,20 @@ struct Cycle {
   std::vector<store::OutboxEntry> unplanned;  // earlier rows the plan did not repeat
 };
 
+// What a full sweep keeps of its two open listings (sweep.cc): each open twin as its etag, each
+// open incident whose pair looks as last seen as its id, and whole only the open incidents that
+// changed (or have no pair).
+struct SweepListings {
+  std::unordered_map<std::string, std::string> twin_etags;  // twin name -> etag listed
+  std::unordered_set<std::string> unchanged;                // Defender ids
+  std::map<std::string, domain::DefenderIncident> changed;  // by Defender id
+};
+
 // Notes `s` as a labelled-twin candidate when it carries a twin label (mirror links); those no
 // pair knows reach cap.labelled_twins (LinkRunner::Impl::ResolveLabelledTwins).
 void NoteLabelledTwin(const domain::SentinelIncident& s, Capture& cap);
+// Records where each side's next listing goes on from (capture.cc), with the cycle's decision.
+void AddContinuations(const std::string& link, const Capture& cap, store::Decision& decision);
 // Keeps `p` among cap.pairs unless the store was already asked about its Defender id.
 void KeepPair(const store::Pair& p, Capture& cap);
 
@@ -150,6 +168,9 @@ struct LinkRunner::Impl {
 
   // sweep.cc
   Status SweepOpen(Capture& cap, bool every_pair);
+  // One page of the open Defender listing into `seen`: an incident whose pair looks as last seen
+  // (both sides) is kept as its id, the rest whole; `keep_all` keeps every one whole.
+  Status SortOpenPage(std::vector<domain::DefenderIncident>&& page, bool keep_all, Capture& cap, SweepListings& seen);
   // Pairs the listings touched although both listed sides look as they did when the pair was last
   // reconciled (the overlap window lists them again every cycle): not read again. Pairs with
   // outbox rows (`from_rows`) stay.

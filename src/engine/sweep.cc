@@ -2,6 +2,8 @@
 // only the pairs whose listings differ from how they looked when last reconciled are read in full.
 // A pair's sighting (store::Pair::seen_*) is recorded with each decision that reconciled it.
 #include <map>
+#include <string>
+#include <vector>
 
 #include "runner_impl.h"
 
@@ -21,64 +23,111 @@ bool SentinelOpen(const domain::SentinelIncident& s) {
 
 // Both sides look as they did when the pair was last reconciled: each is listed open exactly when
 // it was open then, with the same stamp. (A side closed then and closed now is not listed; a change
-// to it reaches the incremental capture, which lists by modification time.)
-bool LooksAsSeen(const store::Pair& p, const domain::DefenderIncident* d, const domain::SentinelIncident* s) {
+// to it reaches the incremental capture, which lists by modification time.) `twin_etag` is the
+// etag of the pair's twin as listed open, null when it was not.
+bool LooksAsSeen(const store::Pair& p, const domain::DefenderIncident* d, const std::string* twin_etag) {
   if (p.seen_defender.is_zero()) return false;
   const bool d_was_open = (p.seen_open & store::kSeenDefenderOpen) != 0;
   const bool s_was_open = (p.seen_open & store::kSeenSentinelOpen) != 0;
-  if (d_was_open != (d != nullptr) || s_was_open != (s != nullptr)) return false;
+  if (d_was_open != (d != nullptr) || s_was_open != (twin_etag != nullptr)) return false;
   if (d && d->last_update != p.seen_defender) return false;
-  if (s && s->etag != p.seen_sentinel) return false;
+  if (twin_etag && *twin_etag != p.seen_sentinel) return false;
   return true;
+}
+
+bool InPlay(const store::Pair& p) {
+  return p.state == store::PairState::kActive || p.state == store::PairState::kMerged;
 }
 
 }  // namespace
 
+// The sweep holds only what it keeps: each open twin as its etag, each open incident whose pair
+// looks as seen as its id, and whole only the open incidents that changed or have no pair. The
+// listings are handed over a page at a time, so at 100,000 open pairs it holds a few megabytes,
+// not the listings (every incident with its alerts).
 Status LinkRunner::Impl::SweepOpen(Capture& cap, bool every_pair) {
-  auto open = ctx.defender->ListOpen(true);
-  if (!open.ok()) return open.status().Annotate("defender sweep");
-  auto twins = ctx.sentinel->ListOpen();
+  SweepListings seen;
+  const bool labelled = ctx.policy->mode == reconcile::LinkMode::kMirror && ctx.creator->Way() == "defender-alert";
+  auto twins = ctx.sentinel->ListOpen([&](std::vector<domain::SentinelIncident>&& page) {
+    for (auto& s : page) {
+      if (labelled) NoteLabelledTwin(s, cap);
+      seen.twin_etags[s.name] = std::move(s.etag);  // a later copy is the newer one
+    }
+    return Status::Ok();
+  });
   if (!twins.ok()) return twins.status().Annotate("sentinel sweep");
+  auto open = ctx.defender->ListOpen(true, [&](std::vector<domain::DefenderIncident>&& page) {
+    return SortOpenPage(std::move(page), every_pair, cap, seen);
+  });
+  if (!open.ok()) return open.status().Annotate("defender sweep");
   // A listing that ended early says nothing of what it left out: every pair is read then (and
-  // when asked: a remap concerns pairs whose sides did not change).
+  // when asked: a remap concerns pairs whose sides did not change). An incident set aside as
+  // unchanged is then read by id.
   const bool complete = open->complete && twins->complete && !every_pair;
-  std::map<std::string, const domain::SentinelIncident*> open_twins;
-  for (const auto& s : twins->items) open_twins[s.name] = &s;
-  if (ctx.policy->mode == reconcile::LinkMode::kMirror && ctx.creator->Way() == "defender-alert") {
-    for (const auto& s : twins->items) NoteLabelledTwin(s, cap);
-  }
-  std::map<std::string, domain::DefenderIncident*> open_incidents;
-  for (auto& d : open->items) open_incidents[d.id] = &d;
 
   size_t skipped = 0;
   // Every pair, a page at a time: those whose listings show a change are touched (and kept), the
   // open incidents of unchanged ones are not read.
   Status paged = ForEachPair([&](const store::Pair& p) {
-    if (p.state != store::PairState::kActive && p.state != store::PairState::kMerged) return Status::Ok();
+    if (!InPlay(p)) return Status::Ok();
     const std::string& id = p.key.defender_id;
-    auto d = open_incidents.find(id);
-    auto s = p.sentinel_id.empty() ? open_twins.end() : open_twins.find(p.sentinel_id);
-    if (complete && LooksAsSeen(p, d == open_incidents.end() ? nullptr : d->second,
-                                s == open_twins.end() ? nullptr : s->second)) {
-      if (d != open_incidents.end() && !cap.touched.count(id)) open_incidents.erase(d);
+    if (complete && seen.unchanged.count(id)) {
       ++skipped;
       return Status::Ok();
+    }
+    if (complete && !seen.changed.count(id)) {
+      auto t = p.sentinel_id.empty() ? seen.twin_etags.end() : seen.twin_etags.find(p.sentinel_id);
+      if (LooksAsSeen(p, nullptr, t == seen.twin_etags.end() ? nullptr : &t->second)) {
+        ++skipped;
+        return Status::Ok();
+      }
     }
     cap.touched.insert(id);
     KeepPair(p, cap);
     return Status::Ok();
   });
   if (!paged.ok()) return paged;
-  for (auto& [id, d] : open_incidents) {
+  for (auto& [id, d] : seen.changed) {
     cap.touched.insert(id);
-    if (!cap.observed.defender.count(id)) cap.observed.defender[id] = std::move(*d);
+    if (!cap.observed.defender.count(id)) cap.observed.defender[id] = std::move(d);
   }
   ctx.metrics->Add("xdrsync_sweep_pairs_skipped_total", {{"link", Link()}}, static_cast<double>(skipped));
   ctx.log->Info("sweep.listed", {{"link", Link()},
-                                 {"defender_open", std::to_string(open->items.size())},
-                                 {"sentinel_open", std::to_string(twins->items.size())},
+                                 {"defender_open", std::to_string(seen.changed.size() + seen.unchanged.size())},
+                                 {"defender_open_changed", std::to_string(seen.changed.size())},
+                                 {"sentinel_open", std::to_string(seen.twin_etags.size())},
                                  {"pairs_unchanged", std::to_string(skipped)},
                                  {"complete", complete ? "true" : "false"}});
+  return Status::Ok();
+}
+
+Status LinkRunner::Impl::SortOpenPage(std::vector<domain::DefenderIncident>&& page, bool keep_all, Capture& cap,
+                                      SweepListings& seen) {
+  std::vector<std::string> ids;
+  ids.reserve(page.size());
+  for (const auto& d : page) ids.push_back(d.id);
+  auto pairs = ctx.store->PairsByDefenderIds(Link(), ids);
+  if (!pairs.ok()) return pairs.status();
+  std::map<std::string, const store::Pair*> by_id;
+  for (const auto& p : *pairs) by_id[p.key.defender_id] = &p;
+  for (auto& d : page) {
+    auto p = by_id.find(d.id);
+    const std::string* twin_etag = nullptr;
+    if (p != by_id.end() && !p->second->sentinel_id.empty()) {
+      auto t = seen.twin_etags.find(p->second->sentinel_id);
+      if (t != seen.twin_etags.end()) twin_etag = &t->second;
+    }
+    // An incident the incremental capture touched is kept: it is read this cycle anyway.
+    if (!keep_all && p != by_id.end() && InPlay(*p->second) && !cap.touched.count(d.id) &&
+        LooksAsSeen(*p->second, &d, twin_etag)) {
+      seen.changed.erase(d.id);
+      seen.unchanged.insert(d.id);
+      continue;
+    }
+    seen.unchanged.erase(d.id);
+    const std::string id = d.id;
+    seen.changed[id] = std::move(d);
+  }
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 #include "fakes/fake_clients.h"
 
 #include <algorithm>
+#include <iterator>
 #include <thread>
 
 namespace xdrsync::testing {
@@ -79,19 +80,46 @@ Result<api::Listing<domain::DefenderIncident>> FakeDefender::ListChanged(Timesta
   }
   std::sort(out.items.begin(), out.items.end(),
             [](const auto& a, const auto& b) { return a.last_update < b.last_update; });
+  if (max_listed > 0 && out.items.size() > max_listed) {
+    out.items.resize(max_listed);
+    out.complete = false;
+    out.newest = out.items.back().last_update;
+  }
   return out;
 }
 
-Result<api::Listing<domain::DefenderIncident>> FakeDefender::ListOpen(bool) {
-  std::lock_guard lock(mu_);
-  if (Status s = Enter("ListOpen"); !s.ok()) return s;
-  api::Listing<domain::DefenderIncident> out;
-  for (const auto& [id, d] : incidents_) {
-    if (d.status.value != domain::DStatus::kResolved && d.status.value != domain::DStatus::kRedirected) {
-      out.items.push_back(d);
-    }
+namespace {
+
+// Hands `items` to `sink` in pages of `page_size`, as a paged listing would.
+template <typename T>
+Status InPages(std::vector<T>&& items, size_t page_size, const api::PageSink<T>& sink) {
+  for (size_t at = 0; at < items.size(); at += page_size) {
+    const size_t end = std::min(items.size(), at + page_size);
+    std::vector<T> page(std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(at)),
+                        std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(end)));
+    if (Status s = sink(std::move(page)); !s.ok()) return s;
   }
-  return out;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<api::Listing<domain::DefenderIncident>> FakeDefender::ListOpen(
+    bool, const api::PageSink<domain::DefenderIncident>& sink) {
+  std::vector<domain::DefenderIncident> open;
+  size_t page_size = 50;
+  {
+    std::lock_guard lock(mu_);
+    if (Status s = Enter("ListOpen"); !s.ok()) return s;
+    for (const auto& [id, d] : incidents_) {
+      if (d.status.value != domain::DStatus::kResolved && d.status.value != domain::DStatus::kRedirected) {
+        open.push_back(d);
+      }
+    }
+    page_size = std::max<size_t>(1, open_page_size);
+  }
+  if (Status s = InPages(std::move(open), page_size, sink); !s.ok()) return s;
+  return api::Listing<domain::DefenderIncident>{};
 }
 
 Result<domain::DefenderIncident> FakeDefender::Get(const std::string& id) {
@@ -275,17 +303,21 @@ Result<api::Listing<domain::SentinelIncident>> FakeSentinel::ListChanged(Timesta
   return out;
 }
 
-Result<api::Listing<domain::SentinelIncident>> FakeSentinel::ListOpen() {
-  std::lock_guard lock(mu_);
-  if (Status s = Enter("ListOpen"); !s.ok()) return s;
-  api::Listing<domain::SentinelIncident> out;
-  for (const auto& [name, s] : incidents_) {
-    if (s.status.value != domain::SStatus::kNew && s.status.value != domain::SStatus::kActive) continue;
-    domain::SentinelIncident copy = s;
-    copy.comments.clear();  // the list API does not carry comments
-    out.items.push_back(copy);
+Result<api::Listing<domain::SentinelIncident>> FakeSentinel::ListOpen(
+    const api::PageSink<domain::SentinelIncident>& sink) {
+  std::vector<domain::SentinelIncident> open;
+  {
+    std::lock_guard lock(mu_);
+    if (Status s = Enter("ListOpen"); !s.ok()) return s;
+    for (const auto& [name, s] : incidents_) {
+      if (s.status.value != domain::SStatus::kNew && s.status.value != domain::SStatus::kActive) continue;
+      domain::SentinelIncident copy = s;
+      copy.comments.clear();  // the list API does not carry comments
+      open.push_back(copy);
+    }
   }
-  return out;
+  if (Status s = InPages(std::move(open), 1000, sink); !s.ok()) return s;
+  return api::Listing<domain::SentinelIncident>{};
 }
 
 Result<std::vector<domain::SentinelIncident>> FakeSentinel::ListRecent(int top) {

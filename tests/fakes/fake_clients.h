@@ -56,7 +56,8 @@ class FakeDefender final : public api::DefenderClient {
   void Remove(const std::string& id);
 
   Result<api::Listing<domain::DefenderIncident>> ListChanged(Timestamp since, bool with_alerts) override;
-  Result<api::Listing<domain::DefenderIncident>> ListOpen(bool with_alerts) override;
+  Result<api::Listing<domain::DefenderIncident>> ListOpen(bool with_alerts,
+                                                          const api::PageSink<domain::DefenderIncident>& sink) override;
   Result<domain::DefenderIncident> Get(const std::string& id) override;
   Result<domain::DefenderIncident> Patch(const std::string& id, const domain::DefenderPatch& patch) override;
   Result<std::vector<domain::DefenderComment>> AddComment(const std::string& id, const std::string& text) override;
@@ -66,6 +67,11 @@ class FakeDefender final : public api::DefenderClient {
 
   // Rejects PATCHes that set status inProgress (as a tenant might).
   bool refuse_in_progress = false;
+  // ListOpen hands its items on in pages of this many (Graph's $top).
+  size_t open_page_size = 50;
+  // When set, ListChanged ends early after this many items, oldest first (a listing whose page
+  // budget ran out, read in order: its newest stamp is that of the last item it holds).
+  size_t max_listed = 0;
 
  private:
   Status lost_patch_reply_;
@@ -119,7 +125,7 @@ class FakeSentinel final : public api::SentinelClient {
   domain::SentinelIncident& AddConnectorIncident(const std::string& defender_id);
 
   Result<api::Listing<domain::SentinelIncident>> ListChanged(Timestamp since) override;
-  Result<api::Listing<domain::SentinelIncident>> ListOpen() override;
+  Result<api::Listing<domain::SentinelIncident>> ListOpen(const api::PageSink<domain::SentinelIncident>& sink) override;
   Result<std::vector<domain::SentinelIncident>> ListRecent(int top) override;
   Result<domain::SentinelIncident> Get(const std::string& name) override;
   Result<domain::SentinelIncident> Put(const domain::SentinelIncident& incident) override;

@@ -10,6 +10,7 @@
 // body that cannot be read. Messages carry the service's request id.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,21 @@ struct Listing {
   std::optional<Timestamp> began;
 };
 
+// Takes a listing's items a page at a time, for a listing too large to hold whole (the full sweep
+// of every open incident). An item may come again in a later page, newer than before; the newest
+// copy wins. A failure it returns ends the listing with that failure.
+template <typename T>
+using PageSink = std::function<Status(std::vector<T>&& items)>;
+
+// A sink that keeps every item, for callers that do want the whole listing (tests, tools).
+template <typename T>
+PageSink<T> AppendTo(std::vector<T>& out) {
+  return [&out](std::vector<T>&& items) {
+    for (T& item : items) out.push_back(std::move(item));
+    return Status::Ok();
+  };
+}
+
 class DefenderClient {
  public:
   virtual ~DefenderClient() = default;
@@ -50,8 +66,12 @@ class DefenderClient {
   // With `with_alerts`, each incident carries its complete alert list ($expand=alerts, falling back
   // to per-incident reads when the expand fails with 5xx, and paging past capped lists).
   virtual Result<Listing<domain::DefenderIncident>> ListChanged(Timestamp since, bool with_alerts) = 0;
-  // Incidents that are not resolved or redirected (for the full sweep).
-  virtual Result<Listing<domain::DefenderIncident>> ListOpen(bool with_alerts) = 0;
+  // Incidents that are not resolved or redirected (for the full sweep), handed to `sink` a page at
+  // a time as they are read (with their complete alert lists when `with_alerts`), so the caller
+  // holds only what it keeps. The listing returned carries no items: its errors, completeness,
+  // newest stamp and start.
+  virtual Result<Listing<domain::DefenderIncident>> ListOpen(bool with_alerts,
+                                                             const PageSink<domain::DefenderIncident>& sink) = 0;
   // One incident with its complete alert list.
   virtual Result<domain::DefenderIncident> Get(const std::string& id) = 0;
   // PATCH of only the fields set in `patch`; returns the incident as the service answered.
@@ -73,8 +93,9 @@ class SentinelClient {
   // empty pages included). Comments are not included.
   virtual Result<Listing<domain::SentinelIncident>> ListChanged(Timestamp since) = 0;
   // Incidents whose status is New or Active (for the full sweep), in pages of up to 1,000, without
-  // comments: their etags tell which pairs changed since they were last seen.
-  virtual Result<Listing<domain::SentinelIncident>> ListOpen() = 0;
+  // comments: their etags tell which pairs changed since they were last seen. Handed to `sink` a
+  // page at a time; the listing returned carries no items (as DefenderClient::ListOpen).
+  virtual Result<Listing<domain::SentinelIncident>> ListOpen(const PageSink<domain::SentinelIncident>& sink) = 0;
   // The newest `top` incidents (portal detection looks at their provider names).
   virtual Result<std::vector<domain::SentinelIncident>> ListRecent(int top) = 0;
   // One incident with all its comments.

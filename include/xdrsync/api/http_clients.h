@@ -35,6 +35,9 @@ struct GraphClientOptions {
   // with what it has and says so; the next cycle continues from the newest time it saw. With 50 a
   // page that is 100,000 changed incidents per cycle.
   size_t max_listing_pages = 2000;
+  // The same for the full sweep's listing of every open incident, which is handed on page by page
+  // rather than held: 500,000 open incidents, with room for the restarts past each skip ceiling.
+  size_t max_open_listing_pages = 10000;
   // Pages of one incident's alerts (40 x 500 = 20,000 alerts). Past it, or on a repeated nextLink,
   // that incident is an item error: quarantined, while the rest of the listing goes on.
   size_t max_alert_pages = 40;

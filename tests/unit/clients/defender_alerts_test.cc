@@ -123,6 +123,25 @@ TEST_F(DefenderAlertsTest, ACappedAlertListIsPagedFromAlertsV2) {
   EXPECT_EQ(AlertCount(listing->items[1]), 1u);
 }
 
+TEST_F(DefenderAlertsTest, EachPageOfTheOpenListingHasItsAlertsCompletedBeforeItIsHandedOn) {
+  auto client = Make(3);
+  const std::string open = std::string(kIncidents) +
+                           "?$filter=status%20ne%20'resolved'%20and%20status%20ne%20'redirected'"
+                           "&$orderby=lastUpdateDateTime%20asc&$top=3&$expand=alerts";
+  const std::string next = std::string(kGraph) + "/v1.0/security/alerts_v2?$top=500&$skiptoken=a.3";
+  transport_.Expect("GET", open, 200, GraphPage({GraphIncident("1", kT1, 3), GraphIncident("2", kT2, 1)}));
+  transport_.Expect("GET", AlertsUrl("1"), 200,
+                    AlertPage({GraphAlert("x0", "1"), GraphAlert("x1", "1"), GraphAlert("x2", "1")}, next));
+  transport_.Expect("GET", next, 200, AlertPage({GraphAlert("x3", "1"), GraphAlert("x4", "1")}));
+
+  std::vector<domain::DefenderIncident> items;
+  auto listing = client->ListOpen(true, api::AppendTo(items));
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(AlertCount(items[0]), 5u);
+  EXPECT_EQ(AlertCount(items[1]), 1u);
+}
+
 TEST_F(DefenderAlertsTest, WhenAlertsV2RefusesTheFilterTheExpandedGetIsUsedAndTheRefusalRemembered) {
   auto client = Make(2);
   transport_.Expect("GET", ListUrl(true), 200, GraphPage({GraphIncident("1", kT1, 2), GraphIncident("2", kT2, 2)}));

@@ -174,9 +174,54 @@ TEST_F(DefenderListingTest, ListOpenExcludesResolvedAndRedirected) {
                         "?$filter=status%20ne%20'resolved'%20and%20status%20ne%20'redirected'"
                         "&$orderby=lastUpdateDateTime%20asc&$top=50",
                     200, GraphPage({GraphIncident("1", T(1))}));
-  auto listing = client->ListOpen(false);
+  std::vector<domain::DefenderIncident> items;
+  auto listing = client->ListOpen(false, AppendTo(items));
   ASSERT_TRUE(listing.ok()) << listing.status().ToString();
-  EXPECT_EQ(Ids(*listing), (std::vector<std::string>{"1"}));
+  EXPECT_TRUE(listing->items.empty());  // handed to the sink, not held
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].id, "1");
+}
+
+std::string OpenUrl(int top, bool expand = false) {
+  return std::string(kIncidents) +
+         "?$filter=status%20ne%20'resolved'%20and%20status%20ne%20'redirected'"
+         "&$orderby=lastUpdateDateTime%20asc&$top=" +
+         std::to_string(top) + (expand ? "&$expand=alerts" : "");
+}
+
+TEST_F(DefenderListingTest, TheOpenListingIsHandedOnAPageAtATimeAndARepeatOnlyWhenNewer) {
+  auto client = Make(3);
+  transport_.Expect("GET", OpenUrl(3), 200,
+                    GraphPage({GraphIncident("1", T(1)), GraphIncident("2", T(2)), GraphIncident("3", T(3))},
+                              Next("s.3")));
+  transport_.Expect("GET", Next("s.3"), 200,
+                    GraphPage({GraphIncident("3", T(3)), GraphIncident("2", T(4))}));
+  std::vector<std::vector<std::string>> pages;
+  auto listing = client->ListOpen(false, [&](std::vector<domain::DefenderIncident>&& items) {
+    std::vector<std::string> ids;
+    for (const auto& d : items) ids.push_back(d.id);
+    pages.push_back(ids);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  // The second page's copy of 3 is the one already handed on; its copy of 2 is newer.
+  EXPECT_EQ(pages, (std::vector<std::vector<std::string>>{{"1", "2", "3"}, {"2"}}));
+  EXPECT_TRUE(listing->items.empty());
+  EXPECT_TRUE(listing->complete);
+  EXPECT_EQ(metrics_.Value("xdrsync_api_items_total", {{"api", "graph"}}), 4);
+}
+
+TEST_F(DefenderListingTest, ASinkThatFailsEndsTheOpenListingWithItsFailureAndReadsNoFurther) {
+  auto client = Make(3);
+  transport_.Expect("GET", OpenUrl(3), 200,
+                    GraphPage({GraphIncident("1", T(1)), GraphIncident("2", T(2)), GraphIncident("3", T(3))},
+                              Next("s.3")));
+  auto listing = client->ListOpen(false, [](std::vector<domain::DefenderIncident>&&) {
+    return Status(Code::kDataLoss, "state store: disk I/O error");
+  });
+  ASSERT_FALSE(listing.ok());
+  EXPECT_EQ(listing.status().code(), Code::kDataLoss);
+  EXPECT_NE(listing.status().message().find("disk I/O error"), std::string::npos);
 }
 
 TEST_F(DefenderListingTest, ANextLinkToAnotherHostIsNotFollowed) {

@@ -72,6 +72,29 @@ TEST_F(SentinelClientTest, ListChangedFollowsNextLinkThroughShortAndEmptyPages) 
   EXPECT_EQ(metrics_.Value("xdrsync_api_items_total", {{"api", "arm"}}), 3);
 }
 
+TEST_F(SentinelClientTest, ListOpenHandsOnEachPageOfNewThenActiveIncidents) {
+  const auto open = [](const char* status) {
+    return Incidents(std::string("?") + kApiVersion + "&$filter=properties/status%20eq%20'" + status + "'&$top=1000");
+  };
+  transport_.Expect("GET", open("New"), 200, ArmPage({ArmIncident("a", "2025-06-01T10:01:00Z")}, Next("1")));
+  transport_.Expect("GET", Next("1"), 200, ArmPage({ArmIncident("b", "2025-06-01T10:02:00Z")}));
+  transport_.Expect("GET", open("Active"), 200, ArmPage({ArmIncident("c", "2025-06-01T10:03:00Z")}));
+
+  std::vector<std::vector<std::string>> pages;
+  auto listing = client_->ListOpen([&](std::vector<domain::SentinelIncident>&& items) {
+    std::vector<std::string> names;
+    for (const auto& s : items) names.push_back(s.name);
+    pages.push_back(names);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  EXPECT_EQ(pages, (std::vector<std::vector<std::string>>{{"a"}, {"b"}, {"c"}}));
+  EXPECT_TRUE(listing->items.empty()) << "handed on, not held";
+  EXPECT_TRUE(listing->complete);
+  EXPECT_EQ(listing->newest, *Timestamp::Parse("2025-06-01T10:03:00Z"));
+  EXPECT_EQ(metrics_.Value("xdrsync_api_items_total", {{"api", "arm"}}), 3);
+}
+
 TEST_F(SentinelClientTest, ARepeatedNextLinkEndsTheListingWithWhatItHas) {
   // Failing the listing would fail it again every cycle: the link would never move. The listing is
   // ordered by time, so ending it keeps every item seen and the next cycle reads on from there.

@@ -53,10 +53,10 @@ class CountingSentinel final : public SentinelClient {
     }
     return out;
   }
-  Result<Listing<SentinelIncident>> ListOpen() override {
+  Result<Listing<SentinelIncident>> ListOpen(const PageSink<SentinelIncident>& sink) override {
     ++open_calls;
     Listing<SentinelIncident> out = Begin();
-    out.items = items_;
+    if (Status s = sink(std::vector<SentinelIncident>(items_)); !s.ok()) return s;
     return out;
   }
   Result<std::vector<SentinelIncident>> ListRecent(int) override { return items_; }
@@ -180,10 +180,13 @@ TEST_F(SharedListingsTest, AListingThatDoesNotSayWhenItBeganIsNeverShared) {
 }
 
 TEST_F(SharedListingsTest, OpenListingsAreSharedAndReadsAndWritesOfOneIncidentAreNot) {
-  ASSERT_TRUE(shared->ListOpen().ok());
-  auto open = shared->ListOpen();
+  std::vector<SentinelIncident> first, second;
+  ASSERT_TRUE(shared->ListOpen(AppendTo(first)).ok());
+  auto open = shared->ListOpen(AppendTo(second));
   ASSERT_TRUE(open.ok());
-  EXPECT_EQ(open->items.size(), 2u);
+  EXPECT_EQ(first.size(), 2u);
+  EXPECT_EQ(second.size(), 2u);
+  EXPECT_TRUE(open->items.empty());
   EXPECT_EQ(workspace->open_calls, 1);
   ASSERT_TRUE(shared->Get("a").ok());
   ASSERT_TRUE(shared->Get("a").ok());

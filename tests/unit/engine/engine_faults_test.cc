@@ -75,6 +75,25 @@ TEST_F(EngineTest, AQuietLinkStopsListingItsLastBurstOnceTheOverlapHasPassed) {
   EXPECT_NE(std::find(tags.begin(), tags.end(), "analyst-tag"), tags.end());
 }
 
+TEST_F(EngineTest, ABurstLargerThanOneListingIsListedOnwardNotFromItsStartEveryCycle) {
+  // 12 new incidents within the overlap, and a listing that ends after 5 (its page budget spent).
+  // Listed again from the watermark minus the overlap, every cycle read the same first 5 and the
+  // rest never reached: the next listing goes on from where the last one ended.
+  defender.max_listed = 5;
+  for (int i = 10; i < 22; ++i) defender.Add(std::to_string(i));
+  Settle(8);
+  EXPECT_EQ(sentinel.size(), 12u) << "every incident of the burst has its twin";
+  defender.Edit("21", [](domain::DefenderIncident& d) { d.severity = domain::ParseDSeverity("high"); });
+  Settle(8);
+  EXPECT_EQ(WireText(sentinel.Peek(TwinName("21")).severity), "High") << "a change after the burst syncs";
+  // Once a listing came back whole, the overlap applies again.
+  defender.max_listed = 0;
+  ASSERT_TRUE(Cycle().status.ok());
+  auto left = store->LinkMeta("contoso", "continue_listing.defender");
+  ASSERT_TRUE(left.ok());
+  EXPECT_FALSE(left->has_value());
+}
+
 TEST_F(EngineTest, OurOwnFieldWriteIsNotReadBackAndAnAnalystsLaterEditStillIs) {
   // A write's answer says how its side looks after it: the next listing, which shows our own new
   // etag or lastUpdateDateTime, has nothing to read. It used to cost the pair's two ARM reads a change.

@@ -1,5 +1,6 @@
 // A cycle's store work follows the changes, not the size of the link: it loads the pairs of what
 // it listed, and a full sweep pages through the link instead of holding it.
+#include <algorithm>
 #include <cstdio>
 
 #include "counting_store.h"
@@ -75,6 +76,34 @@ TEST_F(EngineScaleTest, AFullSweepPagesThroughEveryPair) {
   EXPECT_GE(counting->pair_rows_read, kOtherPairs + 3) << "every pair is looked at";
   EXPECT_LE(counting->largest_read, 1000) << "a page at a time";
   EXPECT_EQ(metrics.Value("xdrsync_sweep_pairs_skipped_total", {{"link", "contoso"}}), kOtherPairs + 2);
+}
+
+TEST_F(EngineScaleTest, AFullSweepKeepsWholeOnlyTheOpenIncidentsThatChanged) {
+  // 120 open pairs, listed a few incidents a page: the sweep holds an unchanged one as its id
+  // only, and reads nothing of it again.
+  for (int i = 0; i < 120; ++i) defender.Add("5" + std::to_string(1000 + i));
+  defender.open_page_size = 7;
+  Settle();
+  clock.Advance(600);
+  ASSERT_TRUE(Cycle().settled());
+  defender.Edit("51003", [](domain::DefenderIncident& d) { d.assigned_to = "dave@contoso.com"; });
+  sentinel.Edit(TwinName("51077"), [](domain::SentinelIncident& s) { s.title = "Renamed by an analyst"; });
+  const int defender_gets = defender.Calls("Get");
+  const int sentinel_gets = sentinel.Calls("Get");
+  CycleOptions sweep;
+  sweep.full_sweep = true;
+  const CycleReport r = Cycle(sweep);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(sentinel.Peek(TwinName("51003")).owner->user_principal_name, "dave@contoso.com");
+  EXPECT_EQ(defender.Calls("Get") - defender_gets, 0) << "every open incident came with the listing";
+  EXPECT_EQ(sentinel.Calls("Get") - sentinel_gets, 2) << "only the twins of the two changed pairs";
+  const auto entries = log.entries();
+  const auto listed = std::find_if(entries.rbegin(), entries.rend(),
+                                   [](const MemoryLogger::Entry& e) { return e.event == "sweep.listed"; });
+  ASSERT_NE(listed, entries.rend());
+  EXPECT_EQ(listed->Field("defender_open"), "120");
+  EXPECT_EQ(listed->Field("defender_open_changed"), "2") << "the rest held as ids, not whole";
+  EXPECT_EQ(listed->Field("complete"), "true");
 }
 
 }  // namespace
