@@ -15,6 +15,12 @@ class HashBlocks {
   template <typename Block>
   void Update(const uint8_t* data, size_t size, Block&& block) {
     total_bytes_ += size;
+    // Whole blocks straight from the input when nothing is buffered (no copy).
+    while (buffered_ == 0 && size >= buffer_.size()) {
+      block(data);
+      data += buffer_.size();
+      size -= buffer_.size();
+    }
     while (size > 0) {
       const size_t take = std::min(size, buffer_.size() - buffered_);
       std::memcpy(buffer_.data() + buffered_, data, take);
@@ -32,13 +38,11 @@ class HashBlocks {
   template <typename Block>
   void Finish(Block&& block) {
     const uint64_t bits = total_bytes_ * 8;
-    const uint8_t pad = 0x80;
-    Update(&pad, 1, block);
-    const uint8_t zero = 0;
-    while (buffered_ != 56) Update(&zero, 1, block);
-    uint8_t len[8];
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-    Update(len, 8, block);
+    // 0x80, zeros up to 56 bytes into a block, then the length: one or two blocks in all.
+    uint8_t tail[72] = {0x80};
+    const size_t zeros = (buffered_ < 56 ? 56 : 120) - buffered_ - 1;
+    for (int i = 0; i < 8; ++i) tail[1 + zeros + static_cast<size_t>(i)] = static_cast<uint8_t>(bits >> (56 - 8 * i));
+    Update(tail, 1 + zeros + 8, block);
   }
 
  private:

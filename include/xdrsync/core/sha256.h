@@ -13,6 +13,15 @@ namespace xdrsync {
 
 using Sha256Digest = std::array<uint8_t, 32>;
 
+class Sha256;
+
+namespace detail {
+// Whether this machine's blocks go through the SHA extensions (x86-64 SHA-NI).
+bool Sha256UsesShaExtensions();
+// The digest by the portable rounds whatever the machine has, to check the fast path against.
+Sha256Digest PortableSha256Of(std::string_view data);
+}  // namespace detail
+
 class Sha256 {
  public:
   Sha256();
@@ -22,8 +31,10 @@ class Sha256 {
   Sha256Digest Finish();
 
  private:
+  friend Sha256Digest detail::PortableSha256Of(std::string_view data);
   void Block(const uint8_t* block);
   std::array<uint32_t, 8> h_;
+  bool portable_ = false;
   detail::HashBlocks blocks_;
 };
 
