@@ -124,11 +124,10 @@ Status LinkRunner::Impl::CaptureChanges(const CycleOptions& options, Timestamp n
 Status LinkRunner::Impl::LoadOutboxRows(Timestamp now, Capture& cap) {
   // Writes first: rows left by a crash or a failed attempt make their pairs be re-read and
   // re-planned now; the new decision supersedes them.
-  auto rows = ctx.store->LinkWrites(Link(), 100'000);
-  if (!rows.ok()) return rows.status();
   const std::set<int64_t> carried = CarriedRows();  // this process carries them on itself
+  auto rows = ctx.store->LinkWrites(Link(), 100'000, carried);
+  if (!rows.ok()) return rows.status();
   for (const auto& row : *rows) {
-    if (carried.count(row.id)) continue;
     cap.touched.insert(row.pair.defender_id);
     cap.outbox_rows.push_back(row);
     if (row.next_attempt <= now) cap.due_rows.insert(row.id);

@@ -73,6 +73,11 @@ Statement& Statement::BindTexts(int first, const std::vector<std::string>& value
   return *this;
 }
 
+Statement& Statement::BindInts(int first, const std::vector<int64_t>& values) {
+  for (int64_t v : values) BindOne(first++, v);
+  return *this;
+}
+
 void Statement::BindOne(int index, int64_t v) { Note(sqlite3_bind_int64(stmt_, index, v)); }
 
 void Statement::BindOne(int index, std::nullptr_t) { Note(sqlite3_bind_null(stmt_, index)); }

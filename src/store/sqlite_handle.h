@@ -41,6 +41,7 @@ class Statement {
 
   // Binds `values` to parameters first, first + 1, ... (the members of an IN list).
   Statement& BindTexts(int first, const std::vector<std::string>& values);
+  Statement& BindInts(int first, const std::vector<int64_t>& values);
 
   // Advances to the next row: true when a row is ready, false when done.
   Result<bool> Step();

@@ -65,7 +65,8 @@ class SqliteStateStore final : public StateStore {
   Result<std::optional<ObservedSnapshot>> Observed(const PairKey& pair, Side side) override;
   Result<std::optional<DigestMark>> Digest(const PairKey& pair) override;
   Result<std::vector<OutboxEntry>> DueWrites(Timestamp now, int64_t limit) override;
-  Result<std::vector<OutboxEntry>> LinkWrites(const std::string& link, int64_t limit) override;
+  Result<std::vector<OutboxEntry>> LinkWrites(const std::string& link, int64_t limit,
+                                              const std::set<int64_t>& skip) override;
   Result<int64_t> OutboxDepth(const std::optional<std::string>& link) override;
   Result<std::optional<Timestamp>> Watermark(const std::string& link, Side side) override;
   Result<std::vector<Conflict>> OpenConflicts(const std::optional<std::string>& link) override;

@@ -57,6 +57,23 @@ Result<std::optional<Pair>> SqliteStateStore::PairBySentinelId(const std::string
 // text and one prepared statement whatever the number of ids.
 constexpr size_t kInChunk = 100;
 
+namespace {
+
+// Steps `st` to its end, appending each row as `read` makes it.
+template <typename T, typename Read>
+Status AppendRows(Statement& st, Read read, std::vector<T>& out) {
+  for (;;) {
+    auto more = st.Step();
+    if (!more.ok()) return more.status();
+    if (!*more) return Status::Ok();
+    auto row = read(st);
+    if (!row.ok()) return row.status();
+    out.push_back(std::move(*row));
+  }
+}
+
+}  // namespace
+
 Result<std::vector<Pair>> SqliteStateStore::PairsWhereIn(const char* op, std::string_view column,
                                                          const std::string& link,
                                                          const std::vector<std::string>& ids) {
@@ -76,14 +93,7 @@ Result<std::vector<Pair>> SqliteStateStore::PairsWhereIn(const char* op, std::st
     auto st = db_.Prepare(op, sql);
     if (!st.ok()) return st.status();
     st->Bind(link).BindTexts(2, chunk);
-    for (;;) {
-      auto more = st->Step();
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-      auto pair = ReadPair(*st);
-      if (!pair.ok()) return pair.status();
-      out.push_back(std::move(*pair));
-    }
+    if (Status s = AppendRows(*st, ReadPair, out); !s.ok()) return s;
   }
   return out;
 }
@@ -175,11 +185,33 @@ Result<std::vector<OutboxEntry>> SqliteStateStore::DueWrites(Timestamp now, int6
       ReadOutbox, now, limit);
 }
 
-Result<std::vector<OutboxEntry>> SqliteStateStore::LinkWrites(const std::string& link, int64_t limit) {
+Result<std::vector<OutboxEntry>> SqliteStateStore::LinkWrites(const std::string& link, int64_t limit,
+                                                              const std::set<int64_t>& skip) {
   std::lock_guard lock(mu_);
-  // outbox_by_pair's leading column serves the link filter.
-  return db_.Query<OutboxEntry>("LinkWrites", Select(kOutboxColumns, "FROM outbox WHERE link = ? ORDER BY id LIMIT ?"),
-                                ReadOutbox, link, limit);
+  // outbox_by_pair's leading column serves the link filter, and holds the row ids: the ids alone
+  // are read from the index, the rows only for those not skipped.
+  auto ids = db_.Query<int64_t>(
+      "LinkWriteIds", "SELECT id FROM outbox WHERE link = ? ORDER BY id LIMIT ?",
+      [](Statement& st) -> Result<int64_t> { return st.Int(0); }, link, limit);
+  if (!ids.ok()) return ids.status();
+  std::vector<int64_t> wanted;
+  for (int64_t id : *ids) {
+    if (!skip.count(id)) wanted.push_back(id);
+  }
+  std::string sql = Select(kOutboxColumns, "FROM outbox WHERE id IN (?");
+  for (size_t i = 1; i < kInChunk; ++i) sql += ", ?";
+  sql += ") ORDER BY id";
+  std::vector<OutboxEntry> out;
+  for (size_t at = 0; at < wanted.size(); at += kInChunk) {
+    std::vector<int64_t> chunk(wanted.begin() + static_cast<std::ptrdiff_t>(at),
+                               wanted.begin() + static_cast<std::ptrdiff_t>(std::min(wanted.size(), at + kInChunk)));
+    chunk.resize(kInChunk, chunk.back());
+    auto st = db_.Prepare("LinkWrites", sql);
+    if (!st.ok()) return st.status();
+    st->BindInts(1, chunk);
+    if (Status s = AppendRows(*st, ReadOutbox, out); !s.ok()) return s;
+  }
+  return out;
 }
 
 Result<int64_t> SqliteStateStore::OutboxDepth(const std::optional<std::string>& link) {

@@ -76,8 +76,9 @@ class CountingStore final : public store::StateStore {
   Result<std::vector<store::OutboxEntry>> DueWrites(Timestamp now, int64_t limit) override {
     return real_.DueWrites(now, limit);
   }
-  Result<std::vector<store::OutboxEntry>> LinkWrites(const std::string& l, int64_t limit) override {
-    return real_.LinkWrites(l, limit);
+  Result<std::vector<store::OutboxEntry>> LinkWrites(const std::string& l, int64_t limit,
+                                                     const std::set<int64_t>& skip) override {
+    return real_.LinkWrites(l, limit, skip);
   }
   Result<int64_t> OutboxDepth(const std::optional<std::string>& l) override { return real_.OutboxDepth(l); }
   Result<std::optional<Timestamp>> Watermark(const std::string& l, store::Side s) override { return real_.Watermark(l, s); }

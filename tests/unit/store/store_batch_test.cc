@@ -39,7 +39,7 @@ TEST_F(BatchTest, ApplyRunsEveryOpInOrderInOneTransaction) {
   EXPECT_EQ(outcome->not_pending, 0);
   EXPECT_EQ(store().Bases(p1_).value().Get(Side::kSentinel, Field::kStatus)->value, "Active");
   EXPECT_EQ(store().Bases(p2_).value().Get(Side::kSentinel, Field::kStatus)->value, "Closed");
-  auto left = store().LinkWrites("L", 10).value();
+  auto left = store().LinkWrites("L", 10, {}).value();
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].id, ids_[1]);
   EXPECT_EQ(left[0].attempts, 1);
@@ -59,7 +59,7 @@ TEST_F(BatchTest, AFailureOfTheStoreRollsBackTheWholeBatch) {
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.status().code(), Code::kResourceExhausted) << outcome.status().ToString();
   EXPECT_NE(outcome.status().message().find("Apply"), std::string::npos) << outcome.status().ToString();
-  EXPECT_EQ(store().LinkWrites("L", 10).value().size(), 3u);
+  EXPECT_EQ(store().LinkWrites("L", 10, {}).value().size(), 3u);
   EXPECT_FALSE(store().Bases(p1_).value().Get(Side::kSentinel, Field::kStatus).has_value());
   EXPECT_EQ(Commits(), 0);
   EXPECT_TRUE(store().IntegrityCheck().ok());
@@ -74,7 +74,7 @@ TEST_F(BatchTest, AnOpRefusedOnItsOwnIsUndoneAloneAndSaidSo) {
   Status s = batch.Commit();
   EXPECT_EQ(s.code(), Code::kFailedPrecondition);
   EXPECT_NE(s.message().find("1 batched store op(s) refused"), std::string::npos) << s.ToString();
-  EXPECT_EQ(store().LinkWrites("L", 10).value().size(), 1u);
+  EXPECT_EQ(store().LinkWrites("L", 10, {}).value().size(), 1u);
   EXPECT_EQ(store().Bases(p1_).value().Get(Side::kSentinel, Field::kStatus)->value, "Active");
   EXPECT_EQ(store().Bases(p2_).value().Get(Side::kSentinel, Field::kStatus)->value, "Active");
   EXPECT_EQ(Commits(), 1);
@@ -101,7 +101,7 @@ TEST_F(BatchTest, ARowNoLongerPendingIsSkippedAloneAndDecisionsWithIntentsAreRef
   auto refused = store().Apply(intent);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(store().LinkWrites("L", 10).value().size(), 1u) << "nothing of the refused batch applied";
+  EXPECT_EQ(store().LinkWrites("L", 10, {}).value().size(), 1u) << "nothing of the refused batch applied";
 }
 
 TEST_F(BatchTest, StoreBatchCommitsAtItsLimitAtCommitAndWhenItGoesOutOfScope) {
@@ -120,7 +120,7 @@ TEST_F(BatchTest, StoreBatchCommitsAtItsLimitAtCommitAndWhenItGoesOutOfScope) {
     EXPECT_EQ(batch.Record({.outbox = {MakeWrite(p1_, Side::kSentinel, "put", T(9))}}).code(), Code::kInvalidArgument);
     ASSERT_TRUE(batch.Confirm(ids_[2], {}, {}, {}).ok());
   }
-  EXPECT_EQ(store().LinkWrites("L", 10).value().size(), 1u) << "the last confirmation was committed on leaving scope";
+  EXPECT_EQ(store().LinkWrites("L", 10, {}).value().size(), 1u) << "the last confirmation was committed on leaving scope";
 }
 
 }  // namespace

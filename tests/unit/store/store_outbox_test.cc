@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "store_test_util.h"
 
@@ -66,11 +67,34 @@ TEST_F(OutboxTest, RecordDecisionGivesBackTheIdsOfItsRowsAndLinkWritesReadsOneLi
   EXPECT_EQ(by_id.at(ids[1]), "M/9");
   EXPECT_EQ(by_id.at(ids[2]), "L/2");
   // Due or not, one link's rows in decision order.
-  auto link_rows = store().LinkWrites("L", 100).value();
+  auto link_rows = store().LinkWrites("L", 100, {}).value();
   ASSERT_EQ(link_rows.size(), 2u);
   EXPECT_EQ(link_rows[0].id, ids[0]);
   EXPECT_EQ(link_rows[1].id, ids[2]);
-  EXPECT_EQ(store().LinkWrites("L", 1).value().size(), 1u);
+  EXPECT_EQ(store().LinkWrites("L", 1, {}).value().size(), 1u);
+}
+
+TEST_F(OutboxTest, LinkWritesLeavesOutTheRowsItIsToldToSkipAndReadsTheRestInOrder) {
+  // 250 rows (more than one IN list of the store), every third carried by a running engine.
+  Decision d;
+  for (int i = 0; i < 250; ++i) {
+    const std::string id = "x" + std::to_string(i);
+    d.pairs.push_back(MakePair("L", id, "s-" + id));
+    d.outbox.push_back(MakeWrite({"L", id}, Side::kSentinel, "put", T(i)));
+  }
+  std::vector<int64_t> ids;
+  ASSERT_TRUE(store().RecordDecision(d, &ids).ok());
+  std::set<int64_t> skip;
+  std::vector<int64_t> rest;
+  for (size_t i = 0; i < ids.size(); ++i) (i % 3 == 0 ? skip.insert(ids[i]), void() : rest.push_back(ids[i]));
+  auto rows = store().LinkWrites("L", 1000, skip);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  std::vector<int64_t> got;
+  for (const auto& r : *rows) got.push_back(r.id);
+  EXPECT_EQ(got, rest);
+  EXPECT_EQ(rows->back().pair.defender_id, "x248");
+  // The limit counts the rows looked at, skipped ones included.
+  EXPECT_EQ(store().LinkWrites("L", 3, skip).value().size(), 2u);
 }
 
 TEST_F(OutboxTest, ConfirmDeletesTheRowAndMovesBasesInOneStep) {

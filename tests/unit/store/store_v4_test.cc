@@ -150,7 +150,7 @@ TEST(StoreMigration, AVersionThreeDatabaseMigratesWithNothingLost) {
   EXPECT_EQ((*store)->Observed({"L", "2"}, Side::kSentinel).value()->values[Field::kTitle], "c");
   EXPECT_TRUE((*store)->Observed({"L", "2"}, Side::kDefender).value().has_value());
   EXPECT_FALSE((*store)->Observed({"L", "1"}, Side::kDefender).value().has_value());
-  EXPECT_EQ((*store)->LinkWrites("L", 10).value().size(), 1u);
+  EXPECT_EQ((*store)->LinkWrites("L", 10, {}).value().size(), 1u);
   EXPECT_EQ((*store)->AuditLog({}).value().size(), 1u);
   // Writing after the migration goes on from the migrated row.
   ASSERT_TRUE((*store)->RecordDecision({.bases = {{{"L", "1"}, Side::kDefender, Field::kStatus, {"resolved", {Timestamp::FromTicks(70), ""}, false}}}}).ok());
