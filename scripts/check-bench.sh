@@ -14,7 +14,10 @@ fail() { printf 'check-bench: FAIL: %s\n' "$*" >&2; exit 1; }
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi
-cmake --build "$build_dir" --target xdrsync-bench xdrsync xdrsync-emulator
+cmake --build "$build_dir" --target xdrsync-bench xdrsync xdrsync-emulator xdrsync-store-bench xdrsync-reconcile-bench
+# The in-process halves of "reconcile + store per changed incident", at small sizes (seconds).
+"$build_dir/bench/xdrsync-reconcile-bench" --pairs 100 --rounds 5 || fail "xdrsync-reconcile-bench exited $?"
+"$build_dir/bench/xdrsync-store-bench" --pairs 1000 --changes 200 --per-cycle 100 || fail "xdrsync-store-bench exited $?"
 out=$(mktemp --suffix=.json)
 trap 'rm -f "$out"' EXIT
 "$build_dir/bench/xdrsync-bench" --reduced --json "$out" || fail "xdrsync-bench exited $?"
