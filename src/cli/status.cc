@@ -44,11 +44,14 @@ int Status(const Args& args) {
                   wm.ok() ? Printable(Lag(*wm, now)).c_str() : Printable(wm.status().ToString()).c_str());
     }
     std::map<std::string, int> by_state;
-    if (auto pairs = st.Pairs(l.name); pairs.ok()) {
-      for (const auto& p : *pairs) ++by_state[std::string(store::PairStateName(p.state))];
-    }
+    // A page of pairs at a time: a link of 100,000 pairs is counted, not held.
+    const xdrsync::Status counted = store::ForEachPair(st, l.name, [&](const store::Pair& p) {
+      ++by_state[std::string(store::PairStateName(p.state))];
+      return xdrsync::Status::Ok();
+    });
     std::printf("  pairs:");
-    if (by_state.empty()) std::printf(" none");
+    if (!counted.ok()) std::printf(" (not read: %s)", Printable(counted.ToString()).c_str());
+    if (by_state.empty() && counted.ok()) std::printf(" none");
     for (const auto& [state, n] : by_state) std::printf(" %s=%d", Printable(state).c_str(), n);
     std::printf("\n");
     auto depth = st.OutboxDepth(l.name);

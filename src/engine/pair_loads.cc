@@ -72,16 +72,7 @@ Status LinkRunner::Impl::ResolveLabelledTwins(Capture& cap) {
 }
 
 Status LinkRunner::Impl::ForEachPair(const std::function<Status(const store::Pair&)>& visit) {
-  std::string after;
-  for (;;) {
-    auto page = ctx.store->PairsAfter(Link(), after, kSweepPage);
-    if (!page.ok()) return page.status();
-    for (const auto& p : *page) {
-      if (Status s = visit(p); !s.ok()) return s;
-    }
-    if (static_cast<int64_t>(page->size()) < kSweepPage) return Status::Ok();
-    after = page->back().key.defender_id;
-  }
+  return store::ForEachPair(*ctx.store, Link(), visit, kSweepPage);
 }
 
 }  // namespace xdrsync::engine

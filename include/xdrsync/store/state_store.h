@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -193,6 +194,11 @@ class StateStore {
   // SQLite's integrity check; a DataLoss Status lists what it found.
   virtual Status IntegrityCheck() = 0;
 };
+
+// Visits every pair of `link` by Defender id, `page_size` pairs at a time (PairsAfter), so a
+// link of 100,000 pairs is walked, never held; stops at the first failure `visit` returns.
+Status ForEachPair(StateStore& store, const std::string& link, const std::function<Status(const Pair&)>& visit,
+                   int64_t page_size = 1000);
 
 // Opens (creating if needed) and migrates the state database at `path`. Refuses a database
 // written by a newer xdrsync, a read-only file, and anything that is not a state database.

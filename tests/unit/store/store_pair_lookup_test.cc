@@ -101,6 +101,24 @@ TEST_F(PairLookupTest, PagesWalkEveryPairOnceInOrder) {
   EXPECT_TRUE(store().PairsAfter("N", "", 1000).value().empty());
 }
 
+TEST_F(PairLookupTest, ForEachPairVisitsEveryPairOfTheLinkOnceAndStopsAtAFailure) {
+  Seed(2000);  // an exact multiple of the page: the walk ends on an empty page
+  std::vector<std::string> visited;
+  ASSERT_TRUE(ForEachPair(store(), "L", [&](const Pair& p) {
+                visited.push_back(p.key.defender_id);
+                return Status::Ok();
+              }).ok());
+  ASSERT_EQ(visited.size(), 2000u);
+  EXPECT_TRUE(std::is_sorted(visited.begin(), visited.end()));
+  EXPECT_EQ(std::set<std::string>(visited.begin(), visited.end()).size(), 2000u);
+  int seen = 0;
+  const Status stopped = ForEachPair(
+      store(), "L",
+      [&](const Pair&) { return ++seen == 1500 ? Status(Code::kInternal, "stop here") : Status::Ok(); }, 700);
+  EXPECT_EQ(stopped.code(), Code::kInternal);
+  EXPECT_EQ(seen, 1500);
+}
+
 TEST_F(PairLookupTest, LookupsByIdUseAnIndexNotAScan) {
   Seed(10);
   // What SQLite plans for the statements the lookups run (the chunk's IN list shortened to one).
