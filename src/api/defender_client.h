@@ -45,6 +45,8 @@ class GraphDefenderClient final : public DefenderClient {
   std::string ListUrl(std::optional<Timestamp> since, const std::string& extra_filter, bool expand,
                       bool orderby) const;
   void NoteOrderFallback(std::atomic<bool>& flag, const char* reason);
+  // Sends `collector`'s pages on to `sink` as they come, their alert lists completed first.
+  void PassPages(Collector& collector, bool with_alerts, const PageSink<domain::DefenderIncident>& sink);
   // Makes the alert lists of listed incidents complete; a failure that concerns the service fails it.
   Status CompleteListedAlerts(std::vector<domain::DefenderIncident>& items, std::vector<ItemError>& errors);
   // Sorts out a page request that failed: a fallback the segment can take, or its failure.

@@ -93,21 +93,13 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
                                                             const PageSink<DefenderIncident>* sink) {
   const Timestamp began = caller_.clock().Now();
   Collector collector(began + kFutureSkewSeconds);
-  if (sink != nullptr) {
-    // Each page's alert lists are completed before the page is handed on.
-    Collector::Prepare complete_alerts = nullptr;
-    if (with_alerts) {
-      complete_alerts = [this](std::vector<DefenderIncident>& items, std::vector<ItemError>& errors) {
-        return CompleteListedAlerts(items, errors);
-      };
-    }
-    collector.PassTo(*sink, std::move(complete_alerts));
-  }
+  if (sink != nullptr) PassPages(collector, with_alerts, *sink);
   bool complete = true;
   bool newest_trusted = true;  // false: an item older than the newest seen may be unseen
   bool expand = with_alerts && ExpandAllowed();
   std::optional<Timestamp> cursor = since;
-  size_t pages_left = sink != nullptr ? options_.max_open_listing_pages : options_.max_listing_pages;
+  const size_t page_budget = sink != nullptr ? options_.max_open_listing_pages : options_.max_listing_pages;
+  size_t pages_left = page_budget;
   int relists_left = kMaxShiftedRelists;
   for (bool first = true;;) {
     const bool orderby = orderby_sent_.load();
@@ -123,9 +115,7 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
     const bool ordered = orderby_sent_.load() && order_honoured_.load();
     if (segment.out_of_pages) {
       caller_.logger().Warn("graph_listing_truncated", {{"tenant", options_.tenant},
-                                                        {"pages", std::to_string(sink != nullptr
-                                                                                     ? options_.max_open_listing_pages
-                                                                                     : options_.max_listing_pages)},
+                                                        {"pages", std::to_string(page_budget)},
                                                         {"at", collector.newest() ? collector.newest()->ToString() : ""}});
       complete = false;
       // Sorted and read in order, what was read is a prefix; otherwise the unread rest may be older.
@@ -167,18 +157,27 @@ Result<Listing<DefenderIncident>> GraphDefenderClient::List(std::optional<Timest
     first = false;
   }
 
-  if (with_alerts && sink == nullptr) {
-    if (Status completed = CompleteListedAlerts(collector.items(), collector.errors()); !completed.ok()) {
-      return completed;
-    }
+  if (with_alerts) {  // (with a sink the pages were completed as they passed: nothing is held)
+    if (Status done = CompleteListedAlerts(collector.items(), collector.errors()); !done.ok()) return done;
   }
-  const size_t passed = collector.passed();
+  const size_t listed = collector.passed() + collector.items().size();
   Listing<DefenderIncident> listing = std::move(collector).Finish();
   listing.complete = complete;
   listing.began = began;
   if (!newest_trusted) listing.newest.reset();
-  caller_.CountItems(sink != nullptr ? passed : listing.items.size());
+  caller_.CountItems(listed);
   return listing;
+}
+
+void GraphDefenderClient::PassPages(Collector& collector, bool with_alerts, const PageSink<DefenderIncident>& sink) {
+  // Each page's alert lists are completed before the page is handed on.
+  Collector::Prepare complete_alerts = nullptr;
+  if (with_alerts) {
+    complete_alerts = [this](std::vector<DefenderIncident>& items, std::vector<ItemError>& errors) {
+      return CompleteListedAlerts(items, errors);
+    };
+  }
+  collector.PassTo(sink, std::move(complete_alerts));
 }
 
 Status GraphDefenderClient::CompleteListedAlerts(std::vector<DefenderIncident>& items,
