@@ -378,10 +378,12 @@ Result<domain::DefenderIncident> LinkRunner::Impl::ReadThenPatch(const reconcile
   if (!fresh.ok()) return fresh.status();
   auto read_at = std::chrono::steady_clock::now();
   if (Status s = StillAsPlanned(w, *fresh); !s.ok()) return s;
+  write_answers[w.defender_id].defender_read = fresh->last_update;
   domain::DefenderPatch patch = domain::DefenderPatchFor(w.values, w.fields);
   auto probed = ProbeFirstTimeFields(w.defender_id, patch);
   if (!probed.ok()) return probed.status();
   if (*probed) {
+    write_answers[w.defender_id].held = true;  // two PATCHes: the answer is not one write's
     // A probe is a PATCH of its own: the rest goes only after a new read, so an analyst's edit
     // made meanwhile is seen (found by the long chaos run: two PATCHes after one read).
     fresh = ctx.defender->Get(w.defender_id);

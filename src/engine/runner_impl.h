@@ -249,6 +249,10 @@ struct LinkRunner::Impl {
     std::optional<std::pair<Timestamp, bool>> defender;    // lastUpdateDateTime, open
     std::optional<std::pair<std::string, bool>> sentinel;  // etag, open
     bool held = false;  // a write holding a base back waits to be seen: no sighting from answers
+    // The Defender incident's stamp as read right before our PATCH. An answer tells how the
+    // incident looks after our write only if nobody changed it since the read the plan was made
+    // from: Graph has no etag, so a field we do not write may have moved in between.
+    std::optional<Timestamp> defender_read;
   };
   std::map<std::string, store::SeenMark> recorded_seen;
   std::map<std::string, WriteAnswers> write_answers;

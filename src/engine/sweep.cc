@@ -261,6 +261,10 @@ void LinkRunner::Impl::RecordSightingsAfterWrites(const Backlog& fresh, const st
     auto ans = write_answers.find(id);
     if (!all_ok || rec == recorded_seen.end() || ans == write_answers.end() || ans->second.held) continue;
     store::SeenMark mark = rec->second;
+    // Someone changed the Defender incident between the plan's read and ours before the PATCH
+    // (a field we do not write: the PATCH went ahead): the answer carries that change, which the
+    // next listing must still show as one (found by chaos seed 2: a resolution never synced).
+    if (ans->second.defender && ans->second.defender_read != std::optional<Timestamp>(rec->second.defender)) continue;
     if (const auto& a = ans->second.defender) {
       mark.defender = a->first;
       mark.open = a->second ? (mark.open | store::kSeenDefenderOpen) : (mark.open & ~store::kSeenDefenderOpen);

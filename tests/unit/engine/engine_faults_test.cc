@@ -94,6 +94,36 @@ TEST_F(EngineTest, ABurstLargerThanOneListingIsListedOnwardNotFromItsStartEveryC
   EXPECT_FALSE(left->has_value());
 }
 
+TEST_F(EngineTest, AnAnalystsEditBetweenThePlansReadAndOurPatchIsNotTakenForOurOwnWrite) {
+  // Found by chaos seed 2: a Defender incident was resolved after the read its tag write was
+  // planned from and before the read right before the PATCH. The PATCH (tags only) went ahead,
+  // and its answer, which carried the resolution, became the pair's sighting: the next listing
+  // showed nothing new and the twin was never closed.
+  defender.Add("1");
+  defender.Add("2");
+  Settle();
+  for (const char* id : {"1", "2"}) {
+    sentinel.Edit(TwinName(id), [](domain::SentinelIncident& s) { s.labels.push_back({"t-red", "User"}); });
+  }
+  // Right after the first of the two PATCHes, an analyst resolves both incidents: the other one
+  // between the plan's read and the read before its own PATCH.
+  defender.AfterNextPatch([this] {
+    for (const char* id : {"1", "2"}) {
+      defender.Edit(id, [](domain::DefenderIncident& d) {
+        d.status = domain::ParseDStatus("resolved");
+        d.classification = domain::ParseDClassification("truePositive");
+        d.determination = domain::ParseDDetermination("malware");
+      });
+    }
+  });
+  ASSERT_TRUE(Cycle().status.ok());
+  Settle();
+  for (const char* id : {"1", "2"}) {
+    SCOPED_TRACE(id);
+    EXPECT_EQ(WireText(sentinel.Peek(TwinName(id)).status), "Closed");
+  }
+}
+
 TEST_F(EngineTest, OurOwnFieldWriteIsNotReadBackAndAnAnalystsLaterEditStillIs) {
   // A write's answer says how its side looks after it: the next listing, which shows our own new
   // etag or lastUpdateDateTime, has nothing to read. It used to cost the pair's two ARM reads a change.
